@@ -1,0 +1,103 @@
+package io.krmsync.configmapsyncer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.krmsync.sync.ConflictPolicy;
+
+@ValidationRule(value = "has(self.sourceConfigMap) != has(self.sourceSecret)",
+        message = "exactly one of sourceConfigMap and sourceSecret must be set")
+@ValidationRule(value = "(has(self.targetNamespaces) && size(self.targetNamespaces) > 0) || has(self.namespaceSelector)",
+        message = "set targetNamespaces, namespaceSelector, or both")
+@ValidationRule(value = "!has(self.targetNamespaces) || !(self.sourceNamespace in self.targetNamespaces)",
+        message = "the source namespace cannot be a target")
+public class ConfigMapSyncerSpec {
+
+    @Required
+    @JsonPropertyDescription("Namespace of the source ConfigMap or Secret.")
+    private String sourceNamespace;
+
+    @JsonPropertyDescription("Name of the source ConfigMap. Exactly one of sourceConfigMap and sourceSecret.")
+    private String sourceConfigMap;
+
+    @JsonPropertyDescription("Name of the source Secret. Exactly one of sourceConfigMap and sourceSecret.")
+    private String sourceSecret;
+
+    @JsonPropertyDescription("Namespaces to copy to. Unioned with namespaceSelector; the source namespace is never a target.")
+    private List<String> targetNamespaces = new ArrayList<>();
+
+    @JsonPropertyDescription("Copies go to every namespace whose labels match this selector (matchLabels, matchExpressions).")
+    private LabelSelector namespaceSelector;
+
+    @JsonPropertyDescription("Copy only these keys of data/binaryData; all keys when empty. Keys missing from the source are reported in status.")
+    private List<String> keys = new ArrayList<>();
+
+    @Default("Skip")
+    @Pattern("^(Skip|Overwrite)$")
+    @JsonPropertyDescription("When a target already holds an object of that name not created by krm-sync: Skip (leave it, report a conflict) or Overwrite (take it over).")
+    private String conflictPolicy = ConflictPolicy.Skip.name();
+
+    public String getSourceNamespace() {
+        return sourceNamespace;
+    }
+
+    public void setSourceNamespace(String sourceNamespace) {
+        this.sourceNamespace = sourceNamespace;
+    }
+
+    public String getSourceConfigMap() {
+        return sourceConfigMap;
+    }
+
+    public void setSourceConfigMap(String sourceConfigMap) {
+        this.sourceConfigMap = sourceConfigMap;
+    }
+
+    public String getSourceSecret() {
+        return sourceSecret;
+    }
+
+    public void setSourceSecret(String sourceSecret) {
+        this.sourceSecret = sourceSecret;
+    }
+
+    public List<String> getTargetNamespaces() {
+        return targetNamespaces;
+    }
+
+    public void setTargetNamespaces(List<String> targetNamespaces) {
+        this.targetNamespaces = targetNamespaces;
+    }
+
+    public LabelSelector getNamespaceSelector() {
+        return namespaceSelector;
+    }
+
+    public void setNamespaceSelector(LabelSelector namespaceSelector) {
+        this.namespaceSelector = namespaceSelector;
+    }
+
+    public List<String> getKeys() {
+        return keys;
+    }
+
+    public void setKeys(List<String> keys) {
+        this.keys = keys;
+    }
+
+    /** A string, not the enum, so that a typo reaches status as InvalidSpec instead of failing deserialisation. */
+    public String getConflictPolicy() {
+        return conflictPolicy;
+    }
+
+    public void setConflictPolicy(String conflictPolicy) {
+        this.conflictPolicy = conflictPolicy;
+    }
+}

@@ -1,0 +1,62 @@
+package io.krmsync.configmapsyncer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.krmsync.sync.CopyOwner;
+import io.krmsync.sync.ObjectSanitizer;
+import io.krmsync.sync.SourceRef;
+
+/** Builds the desired copy of a ConfigMap or Secret for one namespace, applying spec.keys. */
+final class SourceCopies {
+
+    private static final List<String> DATA_FIELDS = List.of("data", "binaryData");
+
+    private final GenericKubernetesResource filteredSource;
+    private final List<String> missingKeys;
+    private final ObjectSanitizer sanitizer;
+    private final SourceRef sourceRef;
+    private final CopyOwner owner;
+
+    /**
+     * @throws io.krmsync.sync.UncopyableObjectException when the source must never be copied
+     */
+    SourceCopies(HasMetadata source, List<String> keys, ObjectSanitizer sanitizer, SourceRef sourceRef,
+            CopyOwner owner) {
+        this.sanitizer = sanitizer;
+        this.sourceRef = sourceRef;
+        this.owner = owner;
+        GenericKubernetesResource generic = sanitizer.toGeneric(source);
+        this.missingKeys = new ArrayList<>();
+        if (!keys.isEmpty()) {
+            for (String field : DATA_FIELDS) {
+                if (generic.getAdditionalProperties().get(field) instanceof Map<?, ?> entries) {
+                    Map<Object, Object> kept = new LinkedHashMap<>(entries);
+                    kept.keySet().retainAll(keys);
+                    generic.getAdditionalProperties().put(field, kept);
+                }
+            }
+            keys.stream().filter(key -> DATA_FIELDS.stream().noneMatch(field -> hasKey(generic, field, key)))
+                    .forEach(missingKeys::add);
+        }
+        this.filteredSource = generic;
+        // Fail fast for sources that are never copied, before any namespace is looked at.
+        desiredIn(sourceRef.namespace());
+    }
+
+    GenericKubernetesResource desiredIn(String namespace) {
+        return sanitizer.desiredCopy(filteredSource, namespace, sourceRef, owner);
+    }
+
+    List<String> missingKeys() {
+        return missingKeys;
+    }
+
+    private static boolean hasKey(GenericKubernetesResource resource, String field, String key) {
+        return resource.getAdditionalProperties().get(field) instanceof Map<?, ?> entries && entries.containsKey(key);
+    }
+}

@@ -1,0 +1,97 @@
+package io.krmsync.configmapsyncer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import io.krmsync.sync.ConflictPolicy;
+import io.krmsync.sync.LabelSelectors;
+
+/**
+ * Checks a spec the way the CRD's schema and CEL rules do on a real API server, so that an object that slipped past
+ * them (an older CRD, an in-memory server) still gets a clear InvalidSpec instead of undefined behaviour.
+ */
+final class SpecValidator {
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern
+            .compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+
+    private SpecValidator() {
+    }
+
+    static List<String> problems(ConfigMapSyncerSpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (spec == null) {
+            problems.add("spec is required");
+            return problems;
+        }
+        if (isBlank(spec.getSourceNamespace())) {
+            problems.add("spec.sourceNamespace is required");
+        } else if (!isNamespaceName(spec.getSourceNamespace())) {
+            problems.add("spec.sourceNamespace \"" + spec.getSourceNamespace() + "\" is not a valid namespace name");
+        }
+
+        boolean hasConfigMap = !isBlank(spec.getSourceConfigMap());
+        boolean hasSecret = !isBlank(spec.getSourceSecret());
+        if (hasConfigMap == hasSecret) {
+            problems.add("exactly one of spec.sourceConfigMap and spec.sourceSecret must be set");
+        } else {
+            String name = hasConfigMap ? spec.getSourceConfigMap() : spec.getSourceSecret();
+            if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+                problems.add("source name \"" + name + "\" is not a valid object name");
+            }
+        }
+
+        List<String> targets = nullToEmpty(spec.getTargetNamespaces());
+        if (targets.isEmpty() && spec.getNamespaceSelector() == null) {
+            problems.add("set spec.targetNamespaces, spec.namespaceSelector, or both");
+        }
+        for (String target : targets) {
+            if (!isNamespaceName(target)) {
+                problems.add("spec.targetNamespaces: \"" + target + "\" is not a valid namespace name");
+            } else if (target.equals(spec.getSourceNamespace())) {
+                problems.add("spec.targetNamespaces: the source namespace \"" + target + "\" cannot be a target");
+            }
+        }
+        if (spec.getNamespaceSelector() != null) {
+            LabelSelectors.problems(spec.getNamespaceSelector())
+                    .forEach(problem -> problems.add("spec.namespaceSelector." + problem));
+        }
+        for (String key : nullToEmpty(spec.getKeys())) {
+            if (key == null || key.length() > 253 || !DATA_KEY.matcher(key).matches()) {
+                problems.add("spec.keys: \"" + key + "\" is not a valid ConfigMap/Secret key");
+            }
+        }
+        if (spec.getConflictPolicy() != null && parsePolicy(spec.getConflictPolicy()) == null) {
+            problems.add("spec.conflictPolicy must be Skip or Overwrite, not \"" + spec.getConflictPolicy() + "\"");
+        }
+        return problems;
+    }
+
+    static ConflictPolicy conflictPolicy(ConfigMapSyncerSpec spec) {
+        return spec.getConflictPolicy() == null ? ConflictPolicy.Skip : parsePolicy(spec.getConflictPolicy());
+    }
+
+    private static ConflictPolicy parsePolicy(String value) {
+        for (ConflictPolicy policy : ConflictPolicy.values()) {
+            if (policy.name().equals(value)) {
+                return policy;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isNamespaceName(String name) {
+        return name.length() <= 63 && DNS_LABEL.matcher(name).matches();
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    static <T> List<T> nullToEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}

@@ -1,0 +1,183 @@
+package io.krmsync.sync;
+
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.krmsync.sync.CopyResult.Outcome;
+import io.krmsync.sync.SyncMetrics.Operation;
+import io.krmsync.sync.TrackingMetadata.Ownership;
+
+/**
+ * Turns desired-versus-live into the fewest API writes: nothing when they match, an update carrying the live
+ * resourceVersion when they differ, delete-and-create when the live copy cannot change in place. Objects without this
+ * owner's marker are only touched when the conflict policy says so, and never when another krm-sync owner holds them.
+ * A 409 means the cache was stale: re-read once and decide again, never overwrite blindly.
+ */
+@ApplicationScoped
+public class CopyEngine {
+
+    private final KubernetesSerialization serialization;
+    private final ObjectSanitizer sanitizer;
+    private final SyncMetrics metrics;
+
+    public CopyEngine(KubernetesSerialization serialization, SyncMetrics metrics) {
+        this.serialization = serialization;
+        this.sanitizer = new ObjectSanitizer(serialization);
+        this.metrics = metrics;
+    }
+
+    public ObjectSanitizer sanitizer() {
+        return sanitizer;
+    }
+
+    /**
+     * Brings the copy named by {@code desired} in line with it.
+     *
+     * @throws KubernetesClientException when the target API refuses a write; the caller reports it per target
+     */
+    public <T extends HasMetadata> CopyResult sync(CopyTarget<T> target, GenericKubernetesResource desired,
+            CopyOwner owner, ConflictPolicy policy) {
+        String namespace = desired.getMetadata().getNamespace();
+        T cached = target.cache().get(namespace, desired.getMetadata().getName()).orElse(null);
+        try {
+            return syncAgainst(target, desired, owner, policy, cached, true);
+        } catch (KubernetesClientException e) {
+            metrics.error(owner.reconciler(), target.cluster(), ApiErrors.reason(e));
+            throw e;
+        }
+    }
+
+    /**
+     * Deletes a copy if, and only if, it still carries this owner's marker and has not changed since it was read.
+     *
+     * @return true when the copy is gone
+     */
+    public <T extends HasMetadata> boolean deleteCopy(CopyTarget<T> target, T live, CopyOwner owner) {
+        if (TrackingMetadata.ownership(live, owner) != Ownership.OWNED) {
+            return false;
+        }
+        try {
+            resources(target, live.getMetadata().getNamespace()).withName(live.getMetadata().getName())
+                    .lockResourceVersion(live.getMetadata().getResourceVersion()).delete();
+            metrics.written(owner.reconciler(), target.cluster(), Operation.DELETE);
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return true;
+            }
+            if (e.getCode() == 409) {
+                T current = fetch(target, live.getMetadata().getNamespace(), live.getMetadata().getName());
+                return current == null || deleteCopy(target, current, owner);
+            }
+            metrics.error(owner.reconciler(), target.cluster(), ApiErrors.reason(e));
+            throw e;
+        }
+    }
+
+    private <T extends HasMetadata> CopyResult syncAgainst(CopyTarget<T> target, GenericKubernetesResource desired,
+            CopyOwner owner, ConflictPolicy policy, T live, boolean mayReread) {
+        String namespace = desired.getMetadata().getNamespace();
+        String name = desired.getMetadata().getName();
+        if (live == null) {
+            try {
+                create(target, desired, owner, Operation.CREATE);
+                return CopyResult.of(Outcome.CREATED);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409 && mayReread) {
+                    return syncAgainst(target, desired, owner, policy, fetch(target, namespace, name), false);
+                }
+                throw e;
+            }
+        }
+
+        Ownership ownership = TrackingMetadata.ownership(live, owner);
+        if (ownership == Ownership.OTHER_OWNER) {
+            metrics.conflict(owner.reconciler(), target.cluster());
+            return new CopyResult(Outcome.CONFLICT, describe(target, live) + " is managed by another krm-sync owner ("
+                    + TrackingMetadata.ownerKey(live).orElseThrow() + ")");
+        }
+        if (ownership == Ownership.UNMANAGED && policy != ConflictPolicy.Overwrite) {
+            metrics.conflict(owner.reconciler(), target.cluster());
+            return new CopyResult(Outcome.CONFLICT,
+                    describe(target, live) + " already exists and was not created by krm-sync; left untouched (conflictPolicy Skip)");
+        }
+
+        GenericKubernetesResource liveGeneric = sanitizer.toGeneric(live);
+        if (ownership == Ownership.OWNED && !CopyDiff.differs(desired, liveGeneric)) {
+            return CopyResult.of(Outcome.UNCHANGED);
+        }
+        if (ownership == Ownership.OWNED && Objects.equals(sourceHash(liveGeneric), sourceHash(desired))) {
+            metrics.driftCorrected(owner.reconciler(), target.cluster());
+        }
+
+        if (CopyDiff.needsRecreate(desired, liveGeneric)) {
+            resources(target, namespace).withName(name).lockResourceVersion(live.getMetadata().getResourceVersion())
+                    .delete();
+            create(target, desired, owner, Operation.RECREATE);
+            return CopyResult.of(Outcome.RECREATED);
+        }
+        try {
+            T updated = resources(target, namespace).resource(overlay(target, liveGeneric, desired)).update();
+            target.cache().written(live, updated);
+            metrics.written(owner.reconciler(), target.cluster(), Operation.UPDATE);
+            return CopyResult.of(ownership == Ownership.OWNED ? Outcome.UPDATED : Outcome.TAKEN_OVER);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409 && mayReread) {
+                return syncAgainst(target, desired, owner, policy, fetch(target, namespace, name), false);
+            }
+            throw e;
+        }
+    }
+
+    private <T extends HasMetadata> void create(CopyTarget<T> target, GenericKubernetesResource desired,
+            CopyOwner owner, Operation operation) {
+        T created = resources(target, desired.getMetadata().getNamespace())
+                .resource(serialization.convertValue(desired, target.type())).create();
+        target.cache().written(null, created);
+        metrics.written(owner.reconciler(), target.cluster(), operation);
+    }
+
+    /**
+     * The live object with the desired labels, annotations and content laid over it: metadata that others own
+     * (finalizers, ownerReferences) and the resourceVersion that makes the update optimistic are kept.
+     */
+    private <T extends HasMetadata> T overlay(CopyTarget<T> target, GenericKubernetesResource live,
+            GenericKubernetesResource desired) {
+        GenericKubernetesResource merged = serialization.clone(live);
+        merged.getMetadata().setLabels(desired.getMetadata().getLabels());
+        merged.getMetadata().setAnnotations(desired.getMetadata().getAnnotations());
+        KindRules rules = KindRules.forKind(desired.getApiVersion(), desired.getKind());
+        if (rules.comparesExactly()) {
+            rules.exactFields().forEach(field -> merged.getAdditionalProperties().remove(field));
+        }
+        merged.getAdditionalProperties().putAll(desired.getAdditionalProperties());
+        return serialization.convertValue(merged, target.type());
+    }
+
+    private static String sourceHash(GenericKubernetesResource object) {
+        var annotations = object.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(TrackingMetadata.SOURCE_HASH_ANNOTATION);
+    }
+
+    private static <T extends HasMetadata> T fetch(CopyTarget<T> target, String namespace, String name) {
+        return resources(target, namespace).withName(name).get();
+    }
+
+    private static <T extends HasMetadata> NonNamespaceOperation<T, ?, ? extends Resource<T>> resources(
+            CopyTarget<T> target, String namespace) {
+        return namespace == null ? target.resources() : target.resources().inNamespace(namespace);
+    }
+
+    private static String describe(CopyTarget<?> target, HasMetadata object) {
+        String namespace = object.getMetadata().getNamespace();
+        return object.getKind() + " " + (namespace == null ? "" : namespace + "/") + object.getMetadata().getName()
+                + " in cluster " + target.cluster();
+    }
+}

@@ -1,0 +1,110 @@
+package io.krmsync.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/**
+ * Turns a source object of any kind into the desired copy: only name, namespace, labels, annotations and content
+ * survive; server-set metadata, ownerReferences, status and cluster-local fields are dropped; the tracking marker is
+ * stamped on.
+ */
+public final class ObjectSanitizer {
+
+    public static final String SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
+    static final String LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
+    private static final Set<String> NON_CONTENT_FIELDS = Set.of("apiVersion", "kind", "metadata", "status");
+
+    private final KubernetesSerialization serialization;
+    private final ContentHash contentHash;
+
+    public ObjectSanitizer(KubernetesSerialization serialization) {
+        this.serialization = serialization;
+        this.contentHash = new ContentHash(serialization);
+    }
+
+    /**
+     * @throws UncopyableObjectException for objects that must never be copied (service-account tokens)
+     */
+    public GenericKubernetesResource desiredCopy(HasMetadata source, String targetNamespace, SourceRef sourceRef,
+            CopyOwner owner) {
+        GenericKubernetesResource generic = toGeneric(source);
+        if ("Secret".equals(generic.getKind())
+                && SERVICE_ACCOUNT_TOKEN_TYPE.equals(generic.getAdditionalProperties().get("type"))) {
+            throw new UncopyableObjectException("ServiceAccountTokenSecret",
+                    "Secret " + sourceRef + " is a service-account token; tokens are bound to their cluster and namespace and are never copied");
+        }
+        KindRules rules = KindRules.forKind(generic.getApiVersion(), generic.getKind());
+
+        GenericKubernetesResource copy = new GenericKubernetesResource();
+        copy.setApiVersion(generic.getApiVersion());
+        copy.setKind(generic.getKind());
+        ObjectMeta metadata = new ObjectMeta();
+        metadata.setName(generic.getMetadata().getName());
+        metadata.setNamespace(targetNamespace);
+        metadata.setLabels(withoutTrackingKeys(generic.getMetadata().getLabels()));
+        Map<String, String> annotations = withoutTrackingKeys(generic.getMetadata().getAnnotations());
+        annotations.remove(LAST_APPLIED_ANNOTATION);
+        metadata.setAnnotations(annotations);
+        copy.setMetadata(metadata);
+        generic.getAdditionalProperties().forEach((field, value) -> {
+            if (!NON_CONTENT_FIELDS.contains(field)) {
+                copy.setAdditionalProperty(field, value);
+            }
+        });
+        rules.clusterLocalPaths().forEach(path -> removePath(copy.getAdditionalProperties(), path));
+
+        // The hash covers everything the user controls, so it changes exactly when the source's copyable content does.
+        String hash = contentHash.of(copy);
+        metadata.getLabels().put(TrackingMetadata.MANAGED_BY_LABEL, owner.reconciler());
+        metadata.getLabels().put(TrackingMetadata.OWNER_LABEL, owner.labelValue());
+        annotations.put(TrackingMetadata.OWNER_ANNOTATION, owner.key());
+        annotations.put(TrackingMetadata.SOURCE_ANNOTATION, sourceRef.toString());
+        annotations.put(TrackingMetadata.SOURCE_HASH_ANNOTATION, hash);
+        return copy;
+    }
+
+    public GenericKubernetesResource toGeneric(HasMetadata object) {
+        if (object instanceof GenericKubernetesResource generic) {
+            return serialization.clone(generic);
+        }
+        return serialization.convertValue(object, GenericKubernetesResource.class);
+    }
+
+    private static Map<String, String> withoutTrackingKeys(Map<String, String> entries) {
+        Map<String, String> result = new TreeMap<>();
+        if (entries != null) {
+            entries.forEach((key, value) -> {
+                if (!TrackingMetadata.isTrackingKey(key)) {
+                    result.put(key, value);
+                }
+            });
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void removePath(Map<String, Object> root, String dottedPath) {
+        List<String> segments = new ArrayList<>(List.of(dottedPath.split("\\.")));
+        String last = segments.removeLast();
+        Map<String, Object> current = root;
+        for (String segment : segments) {
+            if (!(current.get(segment) instanceof Map<?, ?> next)) {
+                return;
+            }
+            // Copy on write: the source map may be shared with an informer cache.
+            Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) next);
+            current.put(segment, copy);
+            current = copy;
+        }
+        current.remove(last);
+    }
+}
