@@ -31,7 +31,7 @@ class ConfigMapSyncerQuickStartTest {
         }
         client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("test-config").endMetadata().withData(Map.of("key1", "value1", "key2", "value2")).build()).create();
-        client.resource(client.getKubernetesSerialization().unmarshal("""
+        new io.krmsync.testing.Kubectl(client).apply("""
                 apiVersion: config.example.com/v1alpha1
                 kind: ConfigMapSyncer
                 metadata:
@@ -43,7 +43,7 @@ class ConfigMapSyncerQuickStartTest {
                   targetNamespaces:
                     - dev
                     - staging
-                """, ConfigMapSyncer.class)).create();
+                """, ConfigMapSyncer.class);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             ConfigMap dev = client.configMaps().inNamespace("dev").withName("test-config").get();

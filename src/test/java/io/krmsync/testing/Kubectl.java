@@ -29,11 +29,8 @@ public record Kubectl(KubernetesClient client) {
     }
 
     /** {@code kubectl apply -f -} of a new object. */
-    public <T extends HasMetadata> T apply(String yaml) {
-        HasMetadata object = client.getKubernetesSerialization().unmarshal(yaml);
-        @SuppressWarnings("unchecked")
-        T created = (T) client.resource(object).create();
-        return created;
+    public <T extends HasMetadata> T apply(String yaml, Class<T> kind) {
+        return client.resource(client.getKubernetesSerialization().unmarshal(yaml, kind)).create();
     }
 
     /** {@code kubectl patch KIND NAME -n NAMESPACE --type merge -p JSON} */
@@ -64,6 +61,14 @@ public record Kubectl(KubernetesClient client) {
 
     public ConfigMapSyncer syncer(String namespace, String name) {
         return client.resources(ConfigMapSyncer.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** {@code kubectl edit configmapsyncer NAME}: an update of the whole object. */
+    public void editSyncer(String namespace, String name, java.util.function.Consumer<io.krmsync.configmapsyncer.ConfigMapSyncerSpec> change) {
+        client.resources(ConfigMapSyncer.class).inNamespace(namespace).withName(name).edit(syncer -> {
+            change.accept(syncer.getSpec());
+            return syncer;
+        });
     }
 
     public void deleteSyncer(String namespace, String name) {
