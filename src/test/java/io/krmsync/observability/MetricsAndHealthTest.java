@@ -1,0 +1,76 @@
+package io.krmsync.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.krmsync.configmapsyncer.ConfigMapSyncer;
+import io.krmsync.testing.Kubectl;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** What Prometheus and the kubelet see: /q/metrics and /q/health of the running operator. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class MetricsAndHealthTest {
+
+    @Inject
+    KubernetesClient client;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Test
+    void metricsShowTheSdkReconciliationsAndKrmSyncCopyWrites() {
+        Kubectl kubectl = new Kubectl(client);
+        kubectl.createNamespace("metrics-src");
+        kubectl.createNamespace("metrics-dev");
+        kubectl.createConfigMap("metrics-src", "app-config", "k=v");
+        kubectl.apply("""
+                apiVersion: config.example.com/v1alpha1
+                kind: ConfigMapSyncer
+                metadata:
+                  name: metrics
+                  namespace: metrics-src
+                spec:
+                  sourceNamespace: metrics-src
+                  sourceConfigMap: app-config
+                  targetNamespaces: [metrics-dev]
+                """, ConfigMapSyncer.class);
+        await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.configMap("metrics-dev", "app-config") != null);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String metrics = get("/q/metrics").body();
+            assertThat(metrics)
+                    .contains("krm_sync_copy_writes_total{cluster=\"local\",operation=\"create\",reconciler=\"configmapsyncer\"}")
+                    .contains("krm_sync_copy_latency_seconds_bucket")
+                    .containsPattern("operator_sdk_reconciliations_(started|executions)");
+        });
+    }
+
+    @Test
+    void readinessReflectsInformerSync() throws Exception {
+        HttpResponse<String> ready = get("/q/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\": \"UP\"");
+        assertThat(get("/q/health/live").statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+}
