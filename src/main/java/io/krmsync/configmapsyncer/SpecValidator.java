@@ -49,7 +49,7 @@ final class SpecValidator {
             problems.add("set spec.targetNamespaces, spec.namespaceSelector, or both");
         }
         for (String target : targets) {
-            if (!isNamespaceName(target)) {
+            if (target == null || !isNamespaceName(target)) {
                 problems.add("spec.targetNamespaces: \"" + target + "\" is not a valid namespace name");
             } else if (target.equals(spec.getSourceNamespace())) {
                 problems.add("spec.targetNamespaces: the source namespace \"" + target + "\" cannot be a target");

@@ -27,7 +27,7 @@ public final class LabelSelectors {
             List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
             if (requirement.getKey() == null || requirement.getKey().isBlank()) {
                 problems.add("matchExpressions: key is required");
-            } else if (!OPERATORS.contains(operator)) {
+            } else if (operator == null || !OPERATORS.contains(operator)) {
                 problems.add("matchExpressions[" + requirement.getKey() + "]: operator must be one of In, NotIn, Exists, DoesNotExist");
             } else if ((operator.equals("In") || operator.equals("NotIn")) && values.isEmpty()) {
                 problems.add("matchExpressions[" + requirement.getKey() + "]: values must be non-empty for " + operator);
