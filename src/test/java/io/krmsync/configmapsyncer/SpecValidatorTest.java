@@ -1,0 +1,266 @@
+package io.krmsync.configmapsyncer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.krmsync.sync.ConflictPolicy;
+
+class SpecValidatorTest {
+
+    /** The ConfigMapSyncer of seed 004, as a user applies it. */
+    private static ConfigMapSyncerSpec seedSpec() {
+        return new KubernetesSerialization().unmarshal("""
+                apiVersion: config.example.com/v1alpha1
+                kind: ConfigMapSyncer
+                metadata:
+                  name: test-syncer
+                  namespace: default
+                spec:
+                  sourceNamespace: default
+                  sourceConfigMap: test-config
+                  targetNamespaces:
+                    - dev
+                    - staging
+                """, ConfigMapSyncer.class).getSpec();
+    }
+
+    @Test
+    void seedSpecIsValid() {
+        assertThat(SpecValidator.problems(seedSpec())).isEmpty();
+    }
+
+    @Test
+    void specWithSecretSelectorAndAllOptionsIsValid() {
+        ConfigMapSyncerSpec spec = new ConfigMapSyncerSpec();
+        spec.setSourceNamespace("default");
+        spec.setSourceSecret("db-credentials");
+        spec.setNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod"))
+                .addNewMatchExpression().withKey("team").withOperator("Exists").endMatchExpression().build());
+        spec.setKeys(List.of("username", "password", "tls.crt", "config_file-1"));
+        spec.setConflictPolicy("Overwrite");
+
+        assertThat(SpecValidator.problems(spec)).isEmpty();
+    }
+
+    @Test
+    void missingSpecIsAProblem() {
+        assertThat(SpecValidator.problems(null)).containsExactly("spec is required");
+    }
+
+    @Test
+    void missingSourceNamespaceIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setSourceNamespace(null);
+
+        assertThat(SpecValidator.problems(spec)).containsExactly("spec.sourceNamespace is required");
+    }
+
+    @Test
+    void blankSourceNamespaceIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setSourceNamespace("  ");
+
+        assertThat(SpecValidator.problems(spec)).containsExactly("spec.sourceNamespace is required");
+    }
+
+    @Test
+    void invalidSourceNamespaceIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setSourceNamespace("Default");
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.sourceNamespace").contains("\"Default\"");
+    }
+
+    @Test
+    void bothSourceConfigMapAndSourceSecretIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setSourceSecret("test-secret");
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.sourceConfigMap").contains("spec.sourceSecret").contains("exactly one");
+    }
+
+    @Test
+    void neitherSourceConfigMapNorSourceSecretIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setSourceConfigMap(null);
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.sourceConfigMap").contains("spec.sourceSecret").contains("exactly one");
+    }
+
+    @Test
+    void invalidSourceObjectNameIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setSourceConfigMap("Test_Config");
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString().contains("\"Test_Config\"");
+    }
+
+    @Test
+    void dottedSourceObjectNameIsValid() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setSourceConfigMap("kube-root-ca.crt");
+
+        assertThat(SpecValidator.problems(spec)).isEmpty();
+    }
+
+    @Test
+    void neitherTargetNamespacesNorNamespaceSelectorIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setTargetNamespaces(new ArrayList<>());
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.targetNamespaces").contains("spec.namespaceSelector");
+    }
+
+    @Test
+    void nullTargetNamespacesWithoutSelectorIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setTargetNamespaces(null);
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.targetNamespaces").contains("spec.namespaceSelector");
+    }
+
+    @Test
+    void namespaceSelectorAloneIsEnough() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setTargetNamespaces(null);
+        spec.setNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build());
+
+        assertThat(SpecValidator.problems(spec)).isEmpty();
+    }
+
+    @Test
+    void sourceNamespaceAmongTargetsIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setTargetNamespaces(List.of("dev", "default"));
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.targetNamespaces").contains("\"default\"").contains("source namespace");
+    }
+
+    @Test
+    void upperCaseTargetNamespaceIsAProblem() {
+        assertInvalidTarget("Dev");
+    }
+
+    @Test
+    void underscoreInTargetNamespaceIsAProblem() {
+        assertInvalidTarget("a_b");
+    }
+
+    @Test
+    void targetNamespaceLongerThan63CharactersIsAProblem() {
+        assertInvalidTarget("a".repeat(64));
+    }
+
+    @Test
+    void targetNamespaceOf63CharactersIsValid() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setTargetNamespaces(List.of("a".repeat(63)));
+
+        assertThat(SpecValidator.problems(spec)).isEmpty();
+    }
+
+    @Test
+    void targetNamespaceWithADotIsAProblem() {
+        assertInvalidTarget("dev.eu");
+    }
+
+    @Test
+    void targetNamespaceStartingWithAHyphenIsAProblem() {
+        assertInvalidTarget("-dev");
+    }
+
+    @Test
+    void nullTargetNamespaceIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setTargetNamespaces(Arrays.asList("dev", null));
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.targetNamespaces").contains("not a valid namespace name");
+    }
+
+    private static void assertInvalidTarget(String namespace) {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setTargetNamespaces(List.of("dev", namespace));
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.targetNamespaces").contains("\"" + namespace + "\"")
+                .contains("not a valid namespace name");
+    }
+
+    @Test
+    void invalidKeysAreProblems() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setKeys(List.of("good.key", "bad key", "bad/key", "", "k".repeat(254)));
+
+        List<String> problems = SpecValidator.problems(spec);
+
+        assertThat(problems).hasSize(4).allSatisfy(problem -> assertThat(problem).startsWith("spec.keys:"));
+        assertThat(problems).anySatisfy(problem -> assertThat(problem).contains("\"bad key\""))
+                .anySatisfy(problem -> assertThat(problem).contains("\"bad/key\""))
+                .anySatisfy(problem -> assertThat(problem).contains("\"\""));
+    }
+
+    @Test
+    void unknownConflictPolicyIsAProblem() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setConflictPolicy("Replace");
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .contains("spec.conflictPolicy").contains("\"Replace\"").contains("Skip").contains("Overwrite");
+    }
+
+    @Test
+    void conflictPolicyIsCaseSensitive() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setConflictPolicy("overwrite");
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString().contains("spec.conflictPolicy");
+    }
+
+    @Test
+    void conflictPolicyDefaultsToSkip() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        assertThat(SpecValidator.conflictPolicy(spec)).isEqualTo(ConflictPolicy.Skip);
+
+        spec.setConflictPolicy(null);
+        assertThat(SpecValidator.problems(spec)).isEmpty();
+        assertThat(SpecValidator.conflictPolicy(spec)).isEqualTo(ConflictPolicy.Skip);
+
+        spec.setConflictPolicy("Overwrite");
+        assertThat(SpecValidator.conflictPolicy(spec)).isEqualTo(ConflictPolicy.Overwrite);
+    }
+
+    @Test
+    void invalidSelectorOperatorIsAProblemNamingTheField() {
+        ConfigMapSyncerSpec spec = seedSpec();
+        spec.setNamespaceSelector(new LabelSelectorBuilder().addNewMatchExpression().withKey("env")
+                .withOperator("Equals").withValues("prod").endMatchExpression().build());
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .startsWith("spec.namespaceSelector.matchExpressions[env]").contains("operator");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        ConfigMapSyncerSpec spec = new ConfigMapSyncerSpec();
+        spec.setTargetNamespaces(List.of("Dev"));
+        spec.setKeys(List.of("bad key"));
+        spec.setConflictPolicy("Replace");
+
+        assertThat(SpecValidator.problems(spec)).hasSize(5);
+    }
+}
