@@ -1,9 +1,5 @@
 package io.krmsync.sync;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,13 +21,7 @@ final class ContentHash {
         canonical.put("labels", copy.getMetadata().getLabels());
         canonical.put("annotations", copy.getMetadata().getAnnotations());
         canonical.put("content", copy.getAdditionalProperties());
-        String json = serialization.asJson(sorted(canonical));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return Digests.sha256Hex(serialization.asJson(sorted(canonical)), 16);
     }
 
     private static Object sorted(Object value) {

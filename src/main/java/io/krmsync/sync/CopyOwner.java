@@ -1,10 +1,5 @@
 package io.krmsync.sync;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /**
  * Who manages a copy: a reconciler and the identity of the thing it reconciles (for a CR, its namespace and name).
  *
@@ -24,11 +19,6 @@ public record CopyOwner(String reconciler, String identity) {
 
     /** A label-safe digest of {@link #key()}. */
     public String labelValue() {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 20);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return Digests.sha256Hex(key(), 20);
     }
 }
