@@ -103,11 +103,14 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(ConfigMap.class, ConfigMapSyncer.class)
                 .withName("configmaps")
+                // Copies live in any namespace, whatever namespaces the syncers themselves are watched in.
+                .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(cm -> syncersFor(syncers, SourceKind.CONFIG_MAP, cm))
                 .build(), context);
         secrets = new InformerEventSource<>(InformerEventSourceConfiguration
                 .from(Secret.class, ConfigMapSyncer.class)
                 .withName("secrets")
+                .withWatchAllNamespaces()
                 .withSecondaryToPrimaryMapper(secret -> syncersFor(syncers, SourceKind.SECRET, secret))
                 .build(), context);
         namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
@@ -145,6 +148,13 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
             return finish(syncer, previous, keepCopyLists(previous, status), now, false,
                     notReady(Reason.SOURCE_NOT_FOUND, status.getSource()
                             + " not found; existing copies are kept and sync resumes when it exists again"));
+        }
+
+        var sourceOwner = TrackingMetadata.ownerKey(source);
+        if (sourceOwner.isPresent()) {
+            return finish(syncer, previous, keepCopyLists(previous, status), now, false,
+                    notReady(Reason.SOURCE_IS_A_COPY, status.getSource() + " is itself a copy managed by krm-sync ("
+                            + sourceOwner.get() + "); copy from its source instead, so that copies never chain or loop"));
         }
 
         CopyOwner owner = ownerOf(syncer);
@@ -396,6 +406,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         static final String SYNCED = "Synced";
         static final String INVALID_SPEC = "InvalidSpec";
         static final String SOURCE_NOT_FOUND = "SourceNotFound";
+        static final String SOURCE_IS_A_COPY = "SourceIsACopy";
         static final String CONFLICT = "Conflict";
         static final String PARTIALLY_SYNCED = "PartiallySynced";
         static final String SYNC_FAILED = "SyncFailed";

@@ -402,4 +402,23 @@ class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
         eventually().untilAsserted(() -> assertThat(kubectl().configMap(dev, "app-config"))
                 .as("a taken-over copy is a managed copy and is cleaned up").isNull());
     }
+
+    @Test
+    void aCopyIsNeverUsedAsASource() {
+        String src = unique("src"), middle = unique("middle"), last = unique("last");
+        kubectl().createNamespace(src);
+        kubectl().createNamespace(middle);
+        kubectl().createNamespace(last);
+        kubectl().createConfigMap(src, "app-config", "k=v");
+        applySyncer(src, "first", "sourceNamespace: %s\nsourceConfigMap: app-config\ntargetNamespaces: [%s]"
+                .formatted(src, middle));
+        eventually().until(() -> kubectl().configMap(middle, "app-config") != null);
+
+        applySyncer(middle, "chained", "sourceNamespace: %s\nsourceConfigMap: app-config\ntargetNamespaces: [%s]"
+                .formatted(middle, last));
+
+        var ready = awaitReady(middle, "chained", "False", "SourceIsACopy");
+        assertThat(ready.getMessage()).contains("configmapsyncer/" + src + "/first");
+        assertThat(kubectl().configMap(last, "app-config")).isNull();
+    }
 }
