@@ -1,0 +1,142 @@
+package io.krmsync.sandbox;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * One in-memory Kubernetes API server of the sandbox: fabric8's {@link KubernetesMockServer} in CRUD mode behind a
+ * {@link SandboxDispatcher}, listening on loopback over plain HTTP.
+ */
+public final class SandboxApiServer {
+
+    private final String name;
+    private final int requestedPort;
+    private KubernetesMockServer server;
+    private SandboxDispatcher dispatcher;
+
+    /** @param port the loopback port to listen on; 0 picks a free one */
+    public SandboxApiServer(String name, int port) {
+        this.name = name;
+        this.requestedPort = port;
+    }
+
+    /** Starts listening; fails with a message naming the port when it is taken. */
+    public synchronized void start() {
+        if (server != null) {
+            throw new IllegalStateException(name + " is already started");
+        }
+        // The mock's MockWebServer creates its Vert.x instance on construction, so it is built only here,
+        // where stop() can always release it.
+        MockWebServer webServer = new MockWebServer();
+        dispatcher = new SandboxDispatcher();
+        server = new KubernetesMockServer(new Context(), webServer, new HashMap<>(),
+                forgetfulDispatcher(webServer, dispatcher), false);
+        try {
+            server.start(InetAddress.getLoopbackAddress(), requestedPort);
+        } catch (RuntimeException e) {
+            stop();
+            throw new IllegalStateException("Sandbox API server " + name + " cannot listen on "
+                    + InetAddress.getLoopbackAddress().getHostAddress() + ":" + requestedPort
+                    + " (is the port taken by another process?)", e);
+        }
+    }
+
+    /** Stops listening and releases the server's threads; safe to call more than once. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server = null;
+            dispatcher = null;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return running().getPort();
+    }
+
+    public String url() {
+        return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port();
+    }
+
+    /** A kubeconfig with one cluster, user and context, all named after this server, in namespace default. */
+    public String kubeconfig() {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    server: %2$s
+                users:
+                - name: %1$s
+                  user: {}
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: %1$s
+                    namespace: default
+                current-context: %1$s
+                """.formatted(name, url());
+    }
+
+    /** A fabric8 client for this server. */
+    public NamespacedKubernetesClient createClient() {
+        return running().createClient();
+    }
+
+    /**
+     * Creates an object in-process, through the same dispatcher HTTP requests go through.
+     *
+     * @param collectionPath the object's collection, e.g. {@code /api/v1/namespaces}
+     */
+    public void create(String collectionPath, HasMetadata object) {
+        running();
+        byte[] body = Serialization.asJson(object).getBytes(StandardCharsets.UTF_8);
+        MockResponse response = dispatcher.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
+                Headers.builder().add("Content-Type", "application/json").build(), new Buffer(body)));
+        if (response.code() != 201) {
+            throw new IllegalStateException("Creating " + object.getKind() + " " + object.getMetadata().getName()
+                    + " in " + name + " answered " + response.code() + ": " + response.getBody().readUtf8());
+        }
+    }
+
+    private KubernetesMockServer running() {
+        if (server == null) {
+            throw new IllegalStateException("Sandbox API server " + name + " is not running");
+        }
+        return server;
+    }
+
+    /**
+     * The mock keeps every request it receives for test assertions; a sandbox that runs for hours must not, so the
+     * record is dropped as each request arrives.
+     */
+    private static Dispatcher forgetfulDispatcher(MockWebServer webServer, Dispatcher delegate) {
+        return new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                webServer.reset();
+                return delegate.dispatch(request);
+            }
+        };
+    }
+}
