@@ -171,7 +171,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
 
         SortedMap<String, TargetNamespaces.State> targets = TargetNamespaces.resolve(spec, namespaces.list().toList());
         ConflictPolicy policy = SpecValidator.conflictPolicy(spec);
-        String sourceKey = kind.kind() + "/" + sourceRef;
+        Instant sourceFirstSeen = sourceObservations.firstSeen(observationKey(kind, spec),
+                source.getMetadata().getResourceVersion());
         boolean wrote = false;
         boolean retryWrites = false;
         for (var target : targets.entrySet()) {
@@ -194,10 +195,9 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                     status.getFailures().add(new NamespaceFailure(namespace, Reason.CONFLICT, result.message()));
                     continue;
                 }
-                if (result.wrote()) {
-                    wrote = true;
-                    metrics.copyLatency(ConfigMapSyncer.RECONCILER, clusterName,
-                            sourceObservations.sinceFirstSeen(sourceKey, source.getMetadata().getResourceVersion()));
+                wrote |= result.wrote();
+                if (result.carriedSourceChange()) {
+                    metrics.copyLatency(ConfigMapSyncer.RECONCILER, clusterName, sourceObservations.since(sourceFirstSeen));
                 }
                 status.getSyncedNamespaces().add(namespace);
             } catch (KubernetesClientException e) {
@@ -225,9 +225,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                 .forEach(copy -> engine.deleteCopy(configMapTarget, copy, owner));
         client.secrets().inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)).list().getItems()
                 .forEach(copy -> engine.deleteCopy(secretTarget, copy, owner));
-        SourceKind.of(syncer.getSpec()).ifPresent(kind -> sourceObservations
-                .forget(kind.kind() + "/" + clusterName + "/" + syncer.getSpec().getSourceNamespace() + "/"
-                        + kind.sourceName(syncer.getSpec())));
+        SourceKind.of(syncer.getSpec()).ifPresent(kind -> sourceObservations.forget(observationKey(kind, syncer.getSpec())));
         return DeleteControl.defaultDelete();
     }
 
@@ -329,6 +327,10 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         } else if (!Reason.PER_NAMESPACE.contains(readiness.reason())) {
             events.warning(syncer, readiness.reason(), readiness.message());
         }
+    }
+
+    private String observationKey(SourceKind kind, ConfigMapSyncerSpec spec) {
+        return kind.kind() + "/" + new SourceRef(clusterName, spec.getSourceNamespace(), kind.sourceName(spec));
     }
 
     private static CopyOwner ownerOf(ConfigMapSyncer syncer) {

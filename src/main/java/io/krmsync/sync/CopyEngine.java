@@ -100,12 +100,12 @@ public class CopyEngine {
         Ownership ownership = TrackingMetadata.ownership(live, owner);
         if (ownership == Ownership.OTHER_OWNER) {
             metrics.conflict(owner.reconciler(), target.cluster());
-            return new CopyResult(Outcome.CONFLICT, describe(target, live) + " is managed by another krm-sync owner ("
+            return CopyResult.conflict(describe(target, live) + " is managed by another krm-sync owner ("
                     + TrackingMetadata.ownerKey(live).orElseThrow() + ")");
         }
         if (ownership == Ownership.UNMANAGED && policy != ConflictPolicy.Overwrite) {
             metrics.conflict(owner.reconciler(), target.cluster());
-            return new CopyResult(Outcome.CONFLICT,
+            return CopyResult.conflict(
                     describe(target, live) + " already exists and was not created by krm-sync; left untouched (conflictPolicy Skip)");
         }
 
@@ -113,7 +113,8 @@ public class CopyEngine {
         if (ownership == Ownership.OWNED && !CopyDiff.differs(desired, liveGeneric)) {
             return CopyResult.of(Outcome.UNCHANGED);
         }
-        if (ownership == Ownership.OWNED && Objects.equals(sourceHash(liveGeneric), sourceHash(desired))) {
+        boolean sourceChanged = !Objects.equals(sourceHash(liveGeneric), sourceHash(desired));
+        if (ownership == Ownership.OWNED && !sourceChanged) {
             metrics.driftCorrected(owner.reconciler(), target.cluster());
         }
 
@@ -121,13 +122,14 @@ public class CopyEngine {
             resources(target, namespace).withName(name).lockResourceVersion(live.getMetadata().getResourceVersion())
                     .delete();
             create(target, desired, owner, Operation.RECREATE);
-            return CopyResult.of(Outcome.RECREATED);
+            return new CopyResult(Outcome.RECREATED, null, sourceChanged);
         }
         try {
             T updated = resources(target, namespace).resource(overlay(target, liveGeneric, desired)).update();
             target.cache().written(live, updated);
             metrics.written(owner.reconciler(), target.cluster(), Operation.UPDATE);
-            return CopyResult.of(ownership == Ownership.OWNED ? Outcome.UPDATED : Outcome.TAKEN_OVER);
+            return new CopyResult(ownership == Ownership.OWNED ? Outcome.UPDATED : Outcome.TAKEN_OVER, null,
+                    sourceChanged);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409 && mayReread) {
                 return syncAgainst(target, desired, owner, policy, fetch(target, namespace, name), false);

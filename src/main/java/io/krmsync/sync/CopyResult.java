@@ -1,7 +1,12 @@
 package io.krmsync.sync;
 
-/** The outcome of bringing one copy in line with its source. */
-public record CopyResult(Outcome outcome, String message) {
+/**
+ * The outcome of bringing one copy in line with its source.
+ *
+ * @param carriedSourceChange the write brought an existing copy a new version of the source's content (not a create,
+ *        not the repair of an edited copy): what the copy latency metric times
+ */
+public record CopyResult(Outcome outcome, String message, boolean carriedSourceChange) {
 
     public enum Outcome {
         CREATED,
@@ -16,7 +21,11 @@ public record CopyResult(Outcome outcome, String message) {
     }
 
     public static CopyResult of(Outcome outcome) {
-        return new CopyResult(outcome, null);
+        return new CopyResult(outcome, null, false);
+    }
+
+    static CopyResult conflict(String message) {
+        return new CopyResult(Outcome.CONFLICT, message, false);
     }
 
     public boolean wrote() {

@@ -22,12 +22,15 @@ public class SourceObservations {
         this.clock = clock;
     }
 
-    /** The time since the given version of the source was first seen. */
-    public Duration sinceFirstSeen(String sourceKey, String resourceVersion) {
-        Observation observation = bySource.compute(sourceKey, (key, previous) -> previous != null
+    /** When the given version of the source was first seen; call it as soon as the source is read. */
+    public Instant firstSeen(String sourceKey, String resourceVersion) {
+        return bySource.compute(sourceKey, (key, previous) -> previous != null
                 && previous.resourceVersion().equals(resourceVersion) ? previous
-                        : new Observation(resourceVersion, clock.instant()));
-        return Duration.between(observation.firstSeen(), clock.instant());
+                        : new Observation(resourceVersion, clock.instant())).firstSeen();
+    }
+
+    public Duration since(Instant firstSeen) {
+        return Duration.between(firstSeen, clock.instant());
     }
 
     public void forget(String sourceKey) {

@@ -49,12 +49,15 @@ class MetricsAndHealthTest {
                   targetNamespaces: [metrics-dev]
                 """, ConfigMapSyncer.class);
         await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.configMap("metrics-dev", "app-config") != null);
+        kubectl.mergePatch(io.fabric8.kubernetes.api.model.ConfigMap.class, "metrics-src", "app-config",
+                "{\"data\":{\"k\":\"v2\"}}");
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             String metrics = get("/q/metrics").body();
             assertThat(metrics)
                     .contains("krm_sync_copy_writes_total{cluster=\"local\",operation=\"create\",reconciler=\"configmapsyncer\"}")
-                    .contains("krm_sync_copy_latency_seconds_bucket")
+                    .contains("krm_sync_copy_writes_total{cluster=\"local\",operation=\"update\",reconciler=\"configmapsyncer\"}")
+                    .contains("krm_sync_copy_latency_seconds_count{cluster=\"local\",reconciler=\"configmapsyncer\"} 1.0")
                     .containsPattern("operator_sdk_reconciliations_(started|executions)");
         });
     }
