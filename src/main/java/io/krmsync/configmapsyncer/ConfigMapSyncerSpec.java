@@ -8,19 +8,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.krmsync.sync.ConflictPolicy;
 
+// Only constant-cost CEL rules: a rule iterating an unbounded list exceeds the API server's cost budget and gets the
+// whole CRD rejected. The reconciler checks the rest (source namespace among targets) and reports InvalidSpec.
 @ValidationRule(value = "has(self.sourceConfigMap) != has(self.sourceSecret)",
         message = "exactly one of sourceConfigMap and sourceSecret must be set")
 @ValidationRule(value = "(has(self.targetNamespaces) && size(self.targetNamespaces) > 0) || has(self.namespaceSelector)",
         message = "set targetNamespaces, namespaceSelector, or both")
-@ValidationRule(value = "!has(self.targetNamespaces) || !(self.sourceNamespace in self.targetNamespaces)",
-        message = "the source namespace cannot be a target")
 public class ConfigMapSyncerSpec {
 
     @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 63)
     @JsonPropertyDescription("Namespace of the source ConfigMap or Secret.")
     private String sourceNamespace;
 
