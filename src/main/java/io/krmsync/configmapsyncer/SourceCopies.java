@@ -16,20 +16,14 @@ final class SourceCopies {
 
     private static final List<String> DATA_FIELDS = List.of("data", "binaryData");
 
-    private final GenericKubernetesResource filteredSource;
+    private final GenericKubernetesResource desired;
     private final List<String> missingKeys;
-    private final ObjectSanitizer sanitizer;
-    private final SourceRef sourceRef;
-    private final CopyOwner owner;
 
     /**
      * @throws io.krmsync.sync.UncopyableObjectException when the source must never be copied
      */
     SourceCopies(HasMetadata source, List<String> keys, ObjectSanitizer sanitizer, SourceRef sourceRef,
             CopyOwner owner) {
-        this.sanitizer = sanitizer;
-        this.sourceRef = sourceRef;
-        this.owner = owner;
         GenericKubernetesResource generic = sanitizer.toGeneric(source);
         this.missingKeys = new ArrayList<>();
         if (!keys.isEmpty()) {
@@ -43,13 +37,12 @@ final class SourceCopies {
             keys.stream().filter(key -> DATA_FIELDS.stream().noneMatch(field -> hasKey(generic, field, key)))
                     .forEach(missingKeys::add);
         }
-        this.filteredSource = generic;
-        // Fail fast for sources that are never copied, before any namespace is looked at.
-        desiredIn(sourceRef.namespace());
+        // Sanitised and hashed once for all namespaces; throws here for sources that are never copied.
+        this.desired = sanitizer.desiredCopy(generic, sourceRef.namespace(), sourceRef, owner);
     }
 
     GenericKubernetesResource desiredIn(String namespace) {
-        return sanitizer.desiredCopy(filteredSource, namespace, sourceRef, owner);
+        return ObjectSanitizer.inNamespace(desired, namespace);
     }
 
     List<String> missingKeys() {

@@ -72,6 +72,24 @@ public final class ObjectSanitizer {
         return copy;
     }
 
+    /**
+     * The same desired copy for another namespace: the namespace is not part of the content or its hash. Shares the
+     * label, annotation and content maps, which the copy engine only reads.
+     */
+    public static GenericKubernetesResource inNamespace(GenericKubernetesResource desired, String namespace) {
+        GenericKubernetesResource copy = new GenericKubernetesResource();
+        copy.setApiVersion(desired.getApiVersion());
+        copy.setKind(desired.getKind());
+        ObjectMeta metadata = new ObjectMeta();
+        metadata.setName(desired.getMetadata().getName());
+        metadata.setNamespace(namespace);
+        metadata.setLabels(desired.getMetadata().getLabels());
+        metadata.setAnnotations(desired.getMetadata().getAnnotations());
+        copy.setMetadata(metadata);
+        copy.setAdditionalProperties(desired.getAdditionalProperties());
+        return copy;
+    }
+
     public GenericKubernetesResource toGeneric(HasMetadata object) {
         if (object instanceof GenericKubernetesResource generic) {
             return serialization.clone(generic);

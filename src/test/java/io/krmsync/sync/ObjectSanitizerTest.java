@@ -263,4 +263,22 @@ class ObjectSanitizerTest {
 
         assertThat(copy.getAdditionalProperties()).containsEntry("immutable", true);
     }
+
+    @Test
+    void inNamespaceChangesOnlyTheNamespaceAndKeepsTheHash() {
+        var desired = new ObjectSanitizer(new KubernetesSerialization()).desiredCopy(
+                new ConfigMapBuilder().withNewMetadata().withName("app-config")
+                        .withNamespace("src").endMetadata().withData(Map.of("k", "v")).build(),
+                "dev", new SourceRef("local", "src", "app-config"), CopyOwner.of("configmapsyncer", "src", "fanout"));
+
+        var staging = ObjectSanitizer.inNamespace(desired, "staging");
+
+        assertThat(staging.getMetadata().getNamespace()).isEqualTo("staging");
+        assertThat(desired.getMetadata().getNamespace()).isEqualTo("dev");
+        assertThat(staging.getMetadata().getAnnotations())
+                .isEqualTo(desired.getMetadata().getAnnotations());
+        assertThat(staging.getAdditionalProperties())
+                .isEqualTo(desired.getAdditionalProperties());
+        assertThat(CopyDiff.differs(desired, staging)).isFalse();
+    }
 }
