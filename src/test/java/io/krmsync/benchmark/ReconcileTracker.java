@@ -1,0 +1,93 @@
+package io.krmsync.benchmark;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
+import io.javaoperatorsdk.operator.processing.event.Event;
+
+/**
+ * The operator SDK's metrics hook used as a probe: how many reconciler calls ran, whether one is running, and when the
+ * controller last did anything (event received, reconciliation submitted, started or finished).
+ */
+final class ReconcileTracker implements Metrics {
+
+    /** Every thread that has run a reconciler call, in any operator of the run. */
+    static final java.util.Set<Long> RECONCILER_THREADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong executions = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
+
+    @Override
+    public void eventReceived(Event event, Map<String, Object> metadata) {
+        events.incrementAndGet();
+        touch();
+    }
+
+    @Override
+    public void reconciliationSubmitted(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
+        touch();
+    }
+
+    @Override
+    public void reconciliationStarted(HasMetadata resource, Map<String, Object> metadata) {
+        touch();
+    }
+
+    @Override
+    public void reconciliationFailed(HasMetadata resource, RetryInfo retryInfo, Exception exception,
+            Map<String, Object> metadata) {
+        failures.incrementAndGet();
+        touch();
+    }
+
+    @Override
+    public void reconciliationFinished(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
+        touch();
+    }
+
+    /** Wraps each call of the reconciler's reconcile or cleanup. */
+    @Override
+    public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
+        inFlight.incrementAndGet();
+        RECONCILER_THREADS.add(Thread.currentThread().threadId());
+        touch();
+        try {
+            return execution.execute();
+        } finally {
+            executions.incrementAndGet();
+            inFlight.decrementAndGet();
+            touch();
+        }
+    }
+
+    private void touch() {
+        lastActivityNanos.accumulateAndGet(System.nanoTime(), Math::max);
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    long executions() {
+        return executions.get();
+    }
+
+    long failures() {
+        return failures.get();
+    }
+
+    long events() {
+        return events.get();
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos.get();
+    }
+}
