@@ -44,17 +44,11 @@ public final class ObjectSanitizer {
         }
         KindRules rules = KindRules.forKind(generic.getApiVersion(), generic.getKind());
 
-        GenericKubernetesResource copy = new GenericKubernetesResource();
-        copy.setApiVersion(generic.getApiVersion());
-        copy.setKind(generic.getKind());
-        ObjectMeta metadata = new ObjectMeta();
-        metadata.setName(generic.getMetadata().getName());
-        metadata.setNamespace(targetNamespace);
-        metadata.setLabels(withoutTrackingKeys(generic.getMetadata().getLabels()));
         Map<String, String> annotations = withoutTrackingKeys(generic.getMetadata().getAnnotations());
         annotations.remove(LAST_APPLIED_ANNOTATION);
-        metadata.setAnnotations(annotations);
-        copy.setMetadata(metadata);
+        GenericKubernetesResource copy = skeleton(generic, targetNamespace,
+                withoutTrackingKeys(generic.getMetadata().getLabels()), annotations);
+        ObjectMeta metadata = copy.getMetadata();
         generic.getAdditionalProperties().forEach((field, value) -> {
             if (!NON_CONTENT_FIELDS.contains(field)) {
                 copy.setAdditionalProperty(field, value);
@@ -77,17 +71,25 @@ public final class ObjectSanitizer {
      * label, annotation and content maps, which the copy engine only reads.
      */
     public static GenericKubernetesResource inNamespace(GenericKubernetesResource desired, String namespace) {
-        GenericKubernetesResource copy = new GenericKubernetesResource();
-        copy.setApiVersion(desired.getApiVersion());
-        copy.setKind(desired.getKind());
-        ObjectMeta metadata = new ObjectMeta();
-        metadata.setName(desired.getMetadata().getName());
-        metadata.setNamespace(namespace);
-        metadata.setLabels(desired.getMetadata().getLabels());
-        metadata.setAnnotations(desired.getMetadata().getAnnotations());
-        copy.setMetadata(metadata);
+        GenericKubernetesResource copy = skeleton(desired, namespace, desired.getMetadata().getLabels(),
+                desired.getMetadata().getAnnotations());
         copy.setAdditionalProperties(desired.getAdditionalProperties());
         return copy;
+    }
+
+    /** An object of the same kind and name, with only the given namespace, labels and annotations as metadata. */
+    private static GenericKubernetesResource skeleton(GenericKubernetesResource of, String namespace,
+            Map<String, String> labels, Map<String, String> annotations) {
+        GenericKubernetesResource object = new GenericKubernetesResource();
+        object.setApiVersion(of.getApiVersion());
+        object.setKind(of.getKind());
+        ObjectMeta metadata = new ObjectMeta();
+        metadata.setName(of.getMetadata().getName());
+        metadata.setNamespace(namespace);
+        metadata.setLabels(labels);
+        metadata.setAnnotations(annotations);
+        object.setMetadata(metadata);
+        return object;
     }
 
     public GenericKubernetesResource toGeneric(HasMetadata object) {
