@@ -70,6 +70,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private static final String COPY_NAME_INDEX = "copy-name";
     /** Failures that heal by themselves are retried on this period; the others wait for an event. */
     private static final long RETRY_FAILED_WRITES_MILLIS = TimeUnit.SECONDS.toMillis(30);
+    /** Failures named in the Ready message and given an Event each; status.failures always lists them all. */
+    private static final int MAX_LISTED_FAILURES = 10;
 
     private final CopyEngine engine;
     private final EventRecorder events;
@@ -267,7 +269,10 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
             return new Readiness(true, Reason.SYNCED, status.getSyncedNamespaces().size() + " namespace(s) in sync"
                     + (status.getMissingKeys().isEmpty() ? "" : "; keys missing from the source: " + status.getMissingKeys()));
         }
-        String detail = failures.stream().map(f -> f.namespace() + ": " + f.reason()).collect(Collectors.joining(", "));
+        String detail = failures.stream().limit(MAX_LISTED_FAILURES).map(f -> f.namespace() + ": " + f.reason())
+                .collect(Collectors.joining(", "))
+                + (failures.size() > MAX_LISTED_FAILURES
+                        ? " and " + (failures.size() - MAX_LISTED_FAILURES) + " more (status.failures)" : "");
         if (failures.stream().anyMatch(f -> Reason.CONFLICT.equals(f.reason()))) {
             return notReady(Reason.CONFLICT, "not synced to " + detail);
         }
@@ -314,9 +319,13 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private void recordEvents(ConfigMapSyncer syncer, ConfigMapSyncerStatus previous, ConfigMapSyncerStatus status,
             Readiness readiness) {
         Set<NamespaceFailure> known = new HashSet<>(previous.getFailures());
-        status.getFailures().stream().filter(failure -> !known.contains(failure))
-                .forEach(failure -> events.warning(syncer, failure.reason(),
-                        "namespace " + failure.namespace() + ": " + failure.message()));
+        List<NamespaceFailure> newFailures = status.getFailures().stream().filter(f -> !known.contains(f)).toList();
+        newFailures.stream().limit(MAX_LISTED_FAILURES).forEach(failure -> events.warning(syncer, failure.reason(),
+                "namespace " + failure.namespace() + ": " + failure.message()));
+        if (newFailures.size() > MAX_LISTED_FAILURES) {
+            events.warning(syncer, Reason.SYNC_FAILED, (newFailures.size() - MAX_LISTED_FAILURES)
+                    + " more namespaces failed; see status.failures");
+        }
         var before = StatusConditions.find(previous.getConditions(), StatusConditions.READY);
         boolean reasonChanged = before.map(c -> !Objects.equals(c.getReason(), readiness.reason())).orElse(true);
         if (!reasonChanged) {

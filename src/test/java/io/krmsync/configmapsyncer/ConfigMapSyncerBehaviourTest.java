@@ -3,6 +3,7 @@ package io.krmsync.configmapsyncer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -420,5 +421,23 @@ class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
         var ready = awaitReady(middle, "chained", "False", "SourceIsACopy");
         assertThat(ready.getMessage()).contains("configmapsyncer/" + src + "/first");
         assertThat(kubectl().configMap(last, "app-config")).isNull();
+    }
+
+    @Test
+    void manyFailingNamespacesAreAllInStatusButSummarisedInTheMessageAndEvents() {
+        String src = unique("src");
+        kubectl().createNamespace(src);
+        kubectl().createConfigMap(src, "app-config", "k=v");
+        List<String> missing = java.util.stream.IntStream.range(0, 15).mapToObj(i -> unique("missing" + i)).toList();
+        applySyncer(src, "many", "sourceNamespace: %s\nsourceConfigMap: app-config\ntargetNamespaces: [%s]"
+                .formatted(src, String.join(", ", missing)));
+
+        var ready = awaitReady(src, "many", "False", "SyncFailed");
+        ConfigMapSyncer syncer = kubectl().syncer(src, "many");
+        assertThat(syncer.getStatus().getFailedNamespaces()).hasSize(15);
+        assertThat(ready.getMessage()).contains("and 5 more (status.failures)");
+        eventually().untilAsserted(() -> assertThat(kubectl().eventsFor(syncer))
+                .anySatisfy(e -> assertThat(e.getMessage()).isEqualTo("5 more namespaces failed; see status.failures")));
+        assertThat(kubectl().eventsFor(syncer)).hasSize(11);
     }
 }
