@@ -8,9 +8,10 @@ import java.util.Set;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
- * Decides by content whether a live copy matches its desired state. Labels and annotations must match exactly;
- * content is compared exactly for kinds without server defaults (ConfigMap, Secret) and as "desired is contained in
- * live" for every other kind, so that fields the destination server fills in are not mistaken for drift.
+ * Decides by content whether a live copy matches its desired state. Kinds without server defaults (ConfigMap, Secret)
+ * are compared exactly, labels and annotations included. Every other kind is compared as "desired is contained in
+ * live", so that fields, labels and annotations that the destination's server or controllers fill in are not
+ * mistaken for drift.
  */
 public final class CopyDiff {
 
@@ -18,18 +19,20 @@ public final class CopyDiff {
     }
 
     public static boolean differs(GenericKubernetesResource desired, GenericKubernetesResource live) {
-        if (!sameEntries(desired.getMetadata().getLabels(), live.getMetadata().getLabels())
-                || !sameEntries(desired.getMetadata().getAnnotations(), live.getMetadata().getAnnotations())) {
-            return true;
-        }
         KindRules rules = KindRules.forKind(desired.getApiVersion(), desired.getKind());
         Map<String, Object> wanted = desired.getAdditionalProperties();
         Map<String, Object> actual = live.getAdditionalProperties();
         if (rules.comparesExactly()) {
-            return rules.exactFields().stream()
-                    .anyMatch(field -> !Objects.equals(normalized(wanted.get(field)), normalized(actual.get(field))));
+            return !sameEntries(desired.getMetadata().getLabels(), live.getMetadata().getLabels())
+                    || !sameEntries(desired.getMetadata().getAnnotations(), live.getMetadata().getAnnotations())
+                    || rules.exactFields().stream().anyMatch(
+                            field -> !Objects.equals(normalized(wanted.get(field)), normalized(actual.get(field))));
         }
-        return wanted.entrySet().stream().anyMatch(entry -> !contains(actual.get(entry.getKey()), entry.getValue()));
+        // Controllers in the target add their own labels and annotations (deployment.kubernetes.io/revision,
+        // pv.kubernetes.io/*): only the ones krm-sync sets must match.
+        return !contains(live.getMetadata().getLabels(), desired.getMetadata().getLabels())
+                || !contains(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations())
+                || wanted.entrySet().stream().anyMatch(entry -> !contains(actual.get(entry.getKey()), entry.getValue()));
     }
 
     /** True when a content change cannot be made in place: the live object is immutable, or a fixed field changes. */
@@ -58,6 +61,9 @@ public final class CopyDiff {
     }
 
     private static boolean contains(Object live, Object desired) {
+        if (desired == null) {
+            return true;
+        }
         if (desired instanceof Map<?, ?> desiredMap) {
             if (!(live instanceof Map<?, ?> liveMap)) {
                 return desiredMap.isEmpty() && live == null;

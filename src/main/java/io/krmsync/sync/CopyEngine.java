@@ -1,6 +1,8 @@
 package io.krmsync.sync;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -125,7 +127,8 @@ public class CopyEngine {
             return new CopyResult(Outcome.RECREATED, null, sourceChanged);
         }
         try {
-            T updated = resources(target, namespace).resource(overlay(target, liveGeneric, desired)).update();
+            T updated = resources(target, namespace).resource(overlay(target, liveGeneric, desired, sourceChanged))
+                    .update();
             target.cache().written(live, updated);
             metrics.written(owner.reconciler(), target.cluster(), Operation.UPDATE);
             return new CopyResult(ownership == Ownership.OWNED ? Outcome.UPDATED : Outcome.TAKEN_OVER, null,
@@ -151,16 +154,35 @@ public class CopyEngine {
      * (finalizers, ownerReferences) and the resourceVersion that makes the update optimistic are kept.
      */
     private <T extends HasMetadata> T overlay(CopyTarget<T> target, GenericKubernetesResource live,
-            GenericKubernetesResource desired) {
+            GenericKubernetesResource desired, boolean sourceChanged) {
         GenericKubernetesResource merged = serialization.clone(live);
-        merged.getMetadata().setLabels(desired.getMetadata().getLabels());
-        merged.getMetadata().setAnnotations(desired.getMetadata().getAnnotations());
         KindRules rules = KindRules.forKind(desired.getApiVersion(), desired.getKind());
+        if (rules.comparesExactly() || sourceChanged) {
+            // Replaced, so that labels and annotations removed from the source leave the copy too; the destination's
+            // controllers put back their own.
+            merged.getMetadata().setLabels(desired.getMetadata().getLabels());
+            merged.getMetadata().setAnnotations(desired.getMetadata().getAnnotations());
+        } else {
+            merged.getMetadata().setLabels(mergedEntries(live.getMetadata().getLabels(), desired.getMetadata().getLabels()));
+            merged.getMetadata().setAnnotations(
+                    mergedEntries(live.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+        }
         if (rules.comparesExactly()) {
             rules.exactFields().forEach(field -> merged.getAdditionalProperties().remove(field));
         }
         merged.getAdditionalProperties().putAll(desired.getAdditionalProperties());
         return serialization.convertValue(merged, target.type());
+    }
+
+    private static Map<String, String> mergedEntries(Map<String, String> live, Map<String, String> desired) {
+        Map<String, String> merged = new TreeMap<>();
+        if (live != null) {
+            merged.putAll(live);
+        }
+        if (desired != null) {
+            merged.putAll(desired);
+        }
+        return merged;
     }
 
     private static String sourceHash(GenericKubernetesResource object) {

@@ -54,7 +54,7 @@ public final class ObjectSanitizer {
                 copy.setAdditionalProperty(field, value);
             }
         });
-        rules.clusterLocalPaths().forEach(path -> removePath(copy.getAdditionalProperties(), path));
+        rules.clusterLocalFields().forEach(field -> removeClusterLocal(copy.getAdditionalProperties(), field));
 
         // The hash covers everything the user controls, so it changes exactly when the source's copyable content does.
         String hash = contentHash.of(copy);
@@ -112,8 +112,8 @@ public final class ObjectSanitizer {
     }
 
     @SuppressWarnings("unchecked")
-    private static void removePath(Map<String, Object> root, String dottedPath) {
-        List<String> segments = new ArrayList<>(List.of(dottedPath.split("\\.")));
+    private static void removeClusterLocal(Map<String, Object> root, KindRules.ClusterLocalField field) {
+        List<String> segments = new ArrayList<>(List.of(field.path().split("\\.")));
         String last = segments.removeLast();
         Map<String, Object> current = root;
         for (String segment : segments) {
@@ -125,6 +125,9 @@ public final class ObjectSanitizer {
             current.put(segment, copy);
             current = copy;
         }
-        current.remove(last);
+        Object value = current.get(last);
+        if (value != null && !field.portable().contains(value)) {
+            current.remove(last);
+        }
     }
 }

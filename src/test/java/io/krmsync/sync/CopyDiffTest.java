@@ -248,6 +248,25 @@ class CopyDiffTest {
     }
 
     @Test
+    void labelsAndAnnotationsAddedByTheDestinationToAGenericKindAreNoDifference() {
+        GenericKubernetesResource desired = desiredDeployment(2, "nginx:1.27");
+        GenericKubernetesResource live = liveDeployment(desired, 2, "nginx:1.27");
+        live.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "3");
+        live.getMetadata().getLabels().put("added-by-a-controller", "yes");
+
+        assertThat(CopyDiff.differs(desired, live)).isFalse();
+    }
+
+    @Test
+    void editedManagedAnnotationOfAGenericKindDiffers() {
+        GenericKubernetesResource desired = desiredDeployment(2, "nginx:1.27");
+        GenericKubernetesResource live = liveDeployment(desired, 2, "nginx:1.27");
+        live.getMetadata().getAnnotations().put(TrackingMetadata.SOURCE_HASH_ANNOTATION, "edited");
+
+        assertThat(CopyDiff.differs(desired, live)).isTrue();
+    }
+
+    @Test
     void changedDesiredFieldOfAGenericKindDiffers() {
         GenericKubernetesResource desired = desiredDeployment(3, "nginx:1.27");
 

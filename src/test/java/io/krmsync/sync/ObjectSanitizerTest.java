@@ -211,6 +211,19 @@ class ObjectSanitizerTest {
     }
 
     @Test
+    void keepsAHeadlessServicesClusterIpNone() {
+        Service headless = serviceWithClusterIps();
+        headless.getSpec().setClusterIP("None");
+        headless.getSpec().setClusterIPs(List.of("None"));
+
+        GenericKubernetesResource copy = sanitizer.desiredCopy(headless, "dev", SOURCE, OWNER);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) copy.getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("clusterIP", "None").containsEntry("clusterIPs", List.of("None"));
+    }
+
+    @Test
     void doesNotMutateATypedSource() {
         Service source = serviceWithClusterIps();
 
