@@ -209,7 +209,9 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                 status.getFailures().add(new NamespaceFailure(namespace, ApiErrors.reason(e), ApiErrors.message(e)));
             }
         }
-        wrote |= deleteOrphans(owner, kind, sourceName, targets.keySet());
+        int failuresBeforeCleanup = status.getFailures().size();
+        wrote |= deleteOrphans(owner, kind, sourceName, targets.keySet(), status.getFailures());
+        retryWrites |= status.getFailures().size() > failuresBeforeCleanup;
 
         status.setFailedNamespaces(status.getFailures().stream().map(NamespaceFailure::namespace).toList());
         status.setSummary(status.getSyncedNamespaces().size() + "/" + (targets.size()
@@ -231,20 +233,36 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         return DeleteControl.defaultDelete();
     }
 
-    /** Deletes this syncer's copies that are no longer wanted: other namespaces, or a previous source's kind or name. */
-    private boolean deleteOrphans(CopyOwner owner, SourceKind kind, String sourceName, Set<String> targetNamespaces) {
+    /**
+     * Deletes this syncer's copies that are no longer wanted: other namespaces, or a previous source's kind or name. A
+     * refused delete is reported in {@code failures} and retried; the other copies are still handled.
+     */
+    private boolean deleteOrphans(CopyOwner owner, SourceKind kind, String sourceName, Set<String> targetNamespaces,
+            List<NamespaceFailure> failures) {
         boolean deleted = false;
         for (ConfigMap copy : ownedBy(configMaps.list(), owner)) {
             if (!(kind == SourceKind.CONFIG_MAP && isWanted(copy, sourceName, targetNamespaces))) {
-                deleted |= engine.deleteCopy(configMapTarget, copy, owner);
+                deleted |= deleteOrphan(configMapTarget, copy, owner, failures);
             }
         }
         for (Secret copy : ownedBy(secrets.list(), owner)) {
             if (!(kind == SourceKind.SECRET && isWanted(copy, sourceName, targetNamespaces))) {
-                deleted |= engine.deleteCopy(secretTarget, copy, owner);
+                deleted |= deleteOrphan(secretTarget, copy, owner, failures);
             }
         }
         return deleted;
+    }
+
+    private <T extends HasMetadata> boolean deleteOrphan(CopyTarget<T> target, T copy, CopyOwner owner,
+            List<NamespaceFailure> failures) {
+        try {
+            return engine.deleteCopy(target, copy, owner);
+        } catch (KubernetesClientException e) {
+            failures.add(new NamespaceFailure(copy.getMetadata().getNamespace(), ApiErrors.reason(e),
+                    "could not delete the " + copy.getKind() + " copy this syncer no longer wants: "
+                            + ApiErrors.message(e)));
+            return false;
+        }
     }
 
     private static boolean isWanted(HasMetadata copy, String sourceName, Set<String> targetNamespaces) {

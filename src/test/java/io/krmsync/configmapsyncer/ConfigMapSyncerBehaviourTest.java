@@ -2,9 +2,11 @@ package io.krmsync.configmapsyncer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,13 +15,19 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.krmsync.sync.TrackingMetadata;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
+
+    @KubernetesTestServer
+    KubernetesServer server;
 
     @Test
     void copyCarriesContentLabelsAnnotationsAndTrackingMarker() {
@@ -88,7 +96,7 @@ class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
         eventually().until(() -> kubectl().configMap(b, "app-config") != null);
 
         // An update, as kubectl edit does: the in-memory server's merge patch appends to lists instead of replacing them.
-        kubectl().editSyncer(src, "fanout", spec -> spec.setTargetNamespaces(java.util.List.of(a)));
+        kubectl().editSyncer(src, "fanout", spec -> spec.setTargetNamespaces(List.of(a)));
 
         eventually().untilAsserted(() -> assertThat(kubectl().configMap(b, "app-config")).isNull());
         assertThat(kubectl().configMap(a, "app-config")).isNotNull();
@@ -290,7 +298,7 @@ class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
         kubectl().labelNamespace(dev, "unrelated", "yes");
         kubectl().createConfigMap(dev, "unrelated", "a=b");
 
-        eventually().during(java.time.Duration.ofSeconds(2)).untilAsserted(() -> {
+        eventually().during(Duration.ofSeconds(2)).untilAsserted(() -> {
             assertThat(kubectl().configMap(dev, "app-config").getMetadata().getResourceVersion()).isEqualTo(copyVersion);
             assertThat(kubectl().syncer(src, "fanout").getMetadata().getResourceVersion()).isEqualTo(syncerVersion);
         });
@@ -428,7 +436,7 @@ class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
         String src = unique("src");
         kubectl().createNamespace(src);
         kubectl().createConfigMap(src, "app-config", "k=v");
-        List<String> missing = java.util.stream.IntStream.range(0, 15).mapToObj(i -> unique("missing" + i)).toList();
+        List<String> missing = IntStream.range(0, 15).mapToObj(i -> unique("missing" + i)).toList();
         applySyncer(src, "many", "sourceNamespace: %s\nsourceConfigMap: app-config\ntargetNamespaces: [%s]"
                 .formatted(src, String.join(", ", missing)));
 
@@ -439,5 +447,32 @@ class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
         eventually().untilAsserted(() -> assertThat(kubectl().eventsFor(syncer))
                 .anySatisfy(e -> assertThat(e.getMessage()).isEqualTo("5 more namespaces failed; see status.failures")));
         assertThat(kubectl().eventsFor(syncer)).hasSize(11);
+    }
+
+    @Test
+    void refusedDeleteOfAnUnwantedCopyIsReportedAndTheRestStillSyncs() {
+        String src = unique("src"), kept = unique("kept"), dropped = unique("dropped");
+        kubectl().createNamespace(src);
+        kubectl().createNamespace(kept);
+        kubectl().createNamespace(dropped);
+        kubectl().createConfigMap(src, "app-config", "k=v");
+        applySyncer(src, "fanout", "sourceNamespace: %s\nsourceConfigMap: app-config\ntargetNamespaces: [%s, %s]"
+                .formatted(src, kept, dropped));
+        eventually().until(() -> kubectl().configMap(dropped, "app-config") != null);
+        server.expect().delete().withPath("/api/v1/namespaces/" + dropped + "/configmaps/app-config")
+                .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("configmaps \"app-config\" is forbidden").build())
+                .always();
+
+        kubectl().editSyncer(src, "fanout", spec -> spec.setTargetNamespaces(List.of(kept)));
+
+        awaitReady(src, "fanout", "False", "PartiallySynced");
+        ConfigMapSyncerStatus status = kubectl().syncer(src, "fanout").getStatus();
+        assertThat(status.getSyncedNamespaces()).containsExactly(kept);
+        assertThat(status.getFailures()).singleElement().satisfies(f -> {
+            assertThat(f.namespace()).isEqualTo(dropped);
+            assertThat(f.reason()).isEqualTo("Forbidden");
+            assertThat(f.message()).contains("could not delete the ConfigMap copy");
+        });
     }
 }
