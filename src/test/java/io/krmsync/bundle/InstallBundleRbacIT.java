@@ -1,0 +1,142 @@
+package io.krmsync.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+
+/**
+ * Least privilege in the generated RBAC: no wildcard anywhere, only roles defined in the bundle are bound, and the
+ * operator's ServiceAccount is granted every access the code needs. {@link #NEEDED} is maintained by hand: a new
+ * client call on a new kind (or a new verb) goes here and into an {@code @RBACRule} on the reconciler that makes it.
+ */
+class InstallBundleRbacIT {
+
+    /** "group/resource" (core group: "") to the verbs the code uses, with where it uses them. */
+    static final Map<String, Set<String>> NEEDED = Map.of(
+            // ConfigMapSyncerReconciler: informers on sources and copies, cleanup list; CopyEngine create/update/delete.
+            "/configmaps", Set.of("get", "list", "watch", "create", "update", "delete"),
+            "/secrets", Set.of("get", "list", "watch", "create", "update", "delete"),
+            // ConfigMapSyncerReconciler: namespace informer (selector targets, terminating namespaces).
+            "/namespaces", Set.of("get", "list", "watch"),
+            // EventRecorder: core v1 Events on the syncer.
+            "/events", Set.of("create"),
+            // The operator SDK: primary informer, finalizer add/remove (update or patch without server-side apply).
+            "config.example.com/configmapsyncers", Set.of("get", "list", "watch", "update", "patch"),
+            // Status written by the SDK (UpdateControl.patchStatus).
+            "config.example.com/configmapsyncers/status", Set.of("update", "patch"),
+            // Needed where the OwnerReferencesPermissionEnforcement admission plugin checks ownerReferences.
+            "config.example.com/configmapsyncers/finalizers", Set.of("update"));
+
+    private static List<HasMetadata> resources;
+
+    @BeforeAll
+    static void read() {
+        resources = Manifests.resources(Manifests.generatedManifest());
+    }
+
+    @Test
+    void noWildcardInAnyRule() {
+        List<PolicyRule> rules = allRules();
+        assertThat(rules).as("RBAC rules in the bundle").isNotEmpty();
+        for (PolicyRule rule : rules) {
+            List<String> fields = new ArrayList<>();
+            fields.addAll(rule.getApiGroups());
+            fields.addAll(rule.getResources());
+            fields.addAll(rule.getVerbs());
+            fields.addAll(rule.getResourceNames());
+            fields.addAll(rule.getNonResourceURLs());
+            assertThat(fields).as("rule %s", rule).noneMatch(value -> value.contains("*"));
+        }
+    }
+
+    @Test
+    void onlyRolesOfTheBundleAreBoundToTheOperator() {
+        Set<String> clusterRoles = names(Manifests.ofType(resources, ClusterRole.class));
+        Set<String> roles = names(Manifests.ofType(resources, Role.class));
+        for (ClusterRoleBinding binding : Manifests.ofType(resources, ClusterRoleBinding.class)) {
+            assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
+            assertThat(clusterRoles).as("roleRef of %s (no built-in role such as view)", binding.getMetadata().getName())
+                    .contains(binding.getRoleRef().getName());
+            assertOnlyTheOperator(binding.getMetadata().getName(), binding.getSubjects());
+        }
+        for (RoleBinding binding : Manifests.ofType(resources, RoleBinding.class)) {
+            RoleRef ref = binding.getRoleRef();
+            assertThat(ref.getKind().equals("Role") ? roles : clusterRoles)
+                    .as("roleRef of %s (no built-in role such as view)", binding.getMetadata().getName())
+                    .contains(ref.getName());
+            assertOnlyTheOperator(binding.getMetadata().getName(), binding.getSubjects());
+        }
+    }
+
+    @Test
+    void noClusterRoleIsLeftUnbound() {
+        Set<String> bound = Manifests.ofType(resources, ClusterRoleBinding.class).stream()
+                .map(b -> b.getRoleRef().getName()).collect(Collectors.toSet());
+        bound.addAll(Manifests.ofType(resources, RoleBinding.class).stream()
+                .map(b -> b.getRoleRef().getName()).toList());
+        assertThat(bound).containsAll(names(Manifests.ofType(resources, ClusterRole.class)));
+    }
+
+    @Test
+    void theOperatorIsGrantedEveryAccessTheCodeNeeds() {
+        List<PolicyRule> granted = boundClusterWideRules();
+        NEEDED.forEach((groupResource, verbs) -> {
+            String group = groupResource.substring(0, groupResource.indexOf('/'));
+            String resource = groupResource.substring(groupResource.indexOf('/') + 1);
+            Set<String> grantedVerbs = granted.stream()
+                    .filter(rule -> rule.getApiGroups().contains(group) && rule.getResources().contains(resource))
+                    .filter(rule -> rule.getResourceNames().isEmpty())
+                    .flatMap(rule -> rule.getVerbs().stream())
+                    .collect(Collectors.toSet());
+            assertThat(grantedVerbs).as("verbs granted cluster-wide on %s", groupResource).containsAll(verbs);
+        });
+    }
+
+    /** Rules of the ClusterRoles bound to the operator's ServiceAccount by a ClusterRoleBinding. */
+    private static List<PolicyRule> boundClusterWideRules() {
+        Set<String> bound = Manifests.ofType(resources, ClusterRoleBinding.class).stream()
+                .filter(b -> b.getSubjects().stream().anyMatch(InstallBundleRbacIT::isTheOperator))
+                .map(b -> b.getRoleRef().getName())
+                .collect(Collectors.toSet());
+        return Manifests.ofType(resources, ClusterRole.class).stream()
+                .filter(role -> bound.contains(role.getMetadata().getName()))
+                .flatMap(role -> role.getRules().stream())
+                .toList();
+    }
+
+    private static List<PolicyRule> allRules() {
+        List<PolicyRule> rules = new ArrayList<>();
+        Manifests.ofType(resources, ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+        Manifests.ofType(resources, Role.class).forEach(r -> rules.addAll(r.getRules()));
+        return rules;
+    }
+
+    private static void assertOnlyTheOperator(String binding, List<Subject> subjects) {
+        assertThat(subjects).as("subjects of %s", binding).isNotEmpty().allMatch(InstallBundleRbacIT::isTheOperator);
+    }
+
+    private static boolean isTheOperator(Subject subject) {
+        return "ServiceAccount".equals(subject.getKind()) && Manifests.NAME.equals(subject.getName())
+                && Manifests.NAMESPACE.equals(subject.getNamespace());
+    }
+
+    private static Set<String> names(List<? extends HasMetadata> objects) {
+        return objects.stream().map(o -> o.getMetadata().getName()).collect(Collectors.toSet());
+    }
+}
