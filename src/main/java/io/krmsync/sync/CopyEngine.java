@@ -62,6 +62,11 @@ public class CopyEngine {
      * @return true when the copy is gone
      */
     public <T extends HasMetadata> boolean deleteCopy(CopyTarget<T> target, T live, CopyOwner owner) {
+        return deleteCopy(target, live, owner, true);
+    }
+
+    private <T extends HasMetadata> boolean deleteCopy(CopyTarget<T> target, T live, CopyOwner owner,
+            boolean mayReread) {
         if (TrackingMetadata.ownership(live, owner) != Ownership.OWNED) {
             return false;
         }
@@ -74,9 +79,9 @@ public class CopyEngine {
             if (e.getCode() == 404) {
                 return true;
             }
-            if (e.getCode() == 409) {
+            if (e.getCode() == 409 && mayReread) {
                 T current = fetch(target, live.getMetadata().getNamespace(), live.getMetadata().getName());
-                return current == null || deleteCopy(target, current, owner);
+                return current == null || deleteCopy(target, current, owner, false);
             }
             metrics.error(owner.reconciler(), target.cluster(), ApiErrors.reason(e));
             throw e;
