@@ -145,7 +145,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         String sourceName = kind.sourceName(spec);
         status.setSource(kind.kind() + " " + spec.getSourceNamespace() + "/" + sourceName);
 
-        HasMetadata source = kind.cache(this).get(new ResourceID(sourceName, spec.getSourceNamespace())).orElse(null);
+        HasMetadata source = sourceCache(kind).get(new ResourceID(sourceName, spec.getSourceNamespace())).orElse(null);
         if (source == null) {
             return finish(syncer, previous, keepCopyLists(previous, status), now, false,
                     notReady(Reason.SOURCE_NOT_FOUND, status.getSource()
@@ -192,7 +192,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                 }
             }
             try {
-                CopyResult result = engine.sync(kind.target(this), copies.desiredIn(namespace), owner, policy);
+                CopyResult result = engine.sync(copyTarget(kind), copies.desiredIn(namespace), owner, policy);
                 if (result.outcome() == CopyResult.Outcome.CONFLICT) {
                     status.getFailures().add(new NamespaceFailure(namespace, Reason.CONFLICT, result.message()));
                     continue;
@@ -322,12 +322,14 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         status.setConditions(StatusConditions.with(previous.getConditions(), StatusConditions.READY, readiness.ready(),
                 readiness.reason(), readiness.message(), syncer.getMetadata().getGeneration(), now));
         status.setLastSyncTime(previous.getLastSyncTime());
-        boolean outcomeChanged = !serialization.asJson(status).equals(serialization.asJson(previous));
+        String previousJson = serialization.asJson(previous);
+        boolean outcomeChanged = !serialization.asJson(status).equals(previousJson);
         if (readiness.ready() && (wroteCopies || outcomeChanged || previous.getLastSyncTime() == null)) {
             status.setLastSyncTime(now.toString());
         }
         recordEvents(syncer, previous, status, readiness);
-        if (serialization.asJson(status).equals(serialization.asJson(previous))) {
+        boolean changed = outcomeChanged || !Objects.equals(status.getLastSyncTime(), previous.getLastSyncTime());
+        if (!changed) {
             return UpdateControl.noUpdate();
         }
         syncer.setStatus(status);
@@ -354,6 +356,14 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         } else if (!Reason.PER_NAMESPACE.contains(readiness.reason())) {
             events.warning(syncer, readiness.reason(), readiness.message());
         }
+    }
+
+    private InformerEventSource<? extends HasMetadata, ConfigMapSyncer> sourceCache(SourceKind kind) {
+        return kind == SourceKind.CONFIG_MAP ? configMaps : secrets;
+    }
+
+    private CopyTarget<? extends HasMetadata> copyTarget(SourceKind kind) {
+        return kind == SourceKind.CONFIG_MAP ? configMapTarget : secretTarget;
     }
 
     private String observationKey(SourceKind kind, ConfigMapSyncerSpec spec) {
@@ -384,50 +394,6 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                         || SpecValidator.nullToEmpty(syncer.getSpec().getTargetNamespaces()).contains(name)))
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
-    }
-
-    /** The two kinds a syncer can copy, and what differs between them. */
-    private enum SourceKind {
-        CONFIG_MAP("ConfigMap"),
-        SECRET("Secret");
-
-        private final String kind;
-
-        SourceKind(String kind) {
-            this.kind = kind;
-        }
-
-        static java.util.Optional<SourceKind> of(ConfigMapSyncerSpec spec) {
-            if (spec == null) {
-                return java.util.Optional.empty();
-            }
-            boolean configMap = spec.getSourceConfigMap() != null && !spec.getSourceConfigMap().isBlank();
-            boolean secret = spec.getSourceSecret() != null && !spec.getSourceSecret().isBlank();
-            if (configMap == secret) {
-                return java.util.Optional.empty();
-            }
-            return java.util.Optional.of(configMap ? CONFIG_MAP : SECRET);
-        }
-
-        String kind() {
-            return kind;
-        }
-
-        String sourceName(ConfigMapSyncerSpec spec) {
-            return this == CONFIG_MAP ? spec.getSourceConfigMap() : spec.getSourceSecret();
-        }
-
-        String copyNameKey(String name) {
-            return kind + "/" + name;
-        }
-
-        InformerEventSource<? extends HasMetadata, ConfigMapSyncer> cache(ConfigMapSyncerReconciler reconciler) {
-            return this == CONFIG_MAP ? reconciler.configMaps : reconciler.secrets;
-        }
-
-        CopyTarget<? extends HasMetadata> target(ConfigMapSyncerReconciler reconciler) {
-            return this == CONFIG_MAP ? reconciler.configMapTarget : reconciler.secretTarget;
-        }
     }
 
     /** Condition and per-namespace failure reasons. */

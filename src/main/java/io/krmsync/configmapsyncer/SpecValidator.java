@@ -33,12 +33,11 @@ final class SpecValidator {
             problems.add("spec.sourceNamespace \"" + spec.getSourceNamespace() + "\" is not a valid namespace name");
         }
 
-        boolean hasConfigMap = !isBlank(spec.getSourceConfigMap());
-        boolean hasSecret = !isBlank(spec.getSourceSecret());
-        if (hasConfigMap == hasSecret) {
+        var sourceKind = SourceKind.of(spec);
+        if (sourceKind.isEmpty()) {
             problems.add("exactly one of spec.sourceConfigMap and spec.sourceSecret must be set");
         } else {
-            String name = hasConfigMap ? spec.getSourceConfigMap() : spec.getSourceSecret();
+            String name = sourceKind.get().sourceName(spec);
             if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
                 problems.add("source name \"" + name + "\" is not a valid object name");
             }
