@@ -1,0 +1,122 @@
+package io.krmsync.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.krmsync.sandbox.SandboxApiServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Several in-memory clusters for one test class, as in seed 000: {@code cluster1} is the local cluster (the
+ * operator's own client points at it) and is also listed among the providers, as the seed's run command does;
+ * {@code cluster2} and {@code cluster3} are providers given by kubeconfig files; {@code clusters.d} is the watched
+ * kubeconfig directory, empty at start. Inject with a field of this type.
+ */
+public class TestClusters implements QuarkusTestResourceLifecycleManager {
+
+    public static final String LOCAL = "cluster1";
+    public static final List<String> PROVIDERS = List.of("cluster2", "cluster3");
+
+    private final Map<String, SandboxApiServer> servers = new LinkedHashMap<>();
+    private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+    private Path directory;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            directory = Files.createTempDirectory("krm-sync-clusters");
+            Files.createDirectories(watchedDirectory());
+            for (String name : List.of(LOCAL, "cluster2", "cluster3", "cluster4")) {
+                start(name, 0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String flagged = String.join(",", List.of(kubeconfig(LOCAL).toString(), kubeconfig("cluster2").toString(),
+                kubeconfig("cluster3").toString()));
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("quarkus.kubernetes-client.api-server-url", servers.get(LOCAL).url());
+        properties.put("krm-sync.local-cluster.name", LOCAL);
+        properties.put("krm-sync.clusters.provider-kubeconfigs", flagged);
+        properties.put("krm-sync.clusters.directory", watchedDirectory().toString());
+        properties.put("krm-sync.clusters.file-poll-interval", "200ms");
+        properties.put("krm-sync.clusters.health-check-interval", "1s");
+        properties.put("krm-sync.clusters.max-reconnect-interval", "2s");
+        properties.put("krm-sync.clusters.client.connect-timeout", "1s");
+        properties.put("krm-sync.clusters.client.retry-backoff-limit", "0");
+        properties.put("krm-sync.clusters.secrets.namespace", "krm-sync-system");
+        properties.put("krm-sync.propagation.sweep-interval", "2s");
+        properties.put("krm-sync.propagation.retry-interval", "1s");
+        return properties;
+    }
+
+    @Override
+    public void stop() {
+        clients.values().forEach(KubernetesClient::close);
+        servers.values().forEach(SandboxApiServer::stop);
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(this, new TestInjector.MatchesType(TestClusters.class));
+    }
+
+    /** A client for a cluster, as {@code kubectl --kubeconfig ./NAME.kubeconfig}. */
+    public KubernetesClient client(String name) {
+        return clients.get(name);
+    }
+
+    public Kubectl kubectl(String name) {
+        return new Kubectl(client(name));
+    }
+
+    public Path kubeconfig(String name) {
+        return directory.resolve(name + ".kubeconfig");
+    }
+
+    public String kubeconfigContent(String name) {
+        return servers.get(name).kubeconfig();
+    }
+
+    public Path watchedDirectory() {
+        return directory.resolve("clusters.d");
+    }
+
+    /** Stops a cluster's API server: it becomes unreachable. */
+    public void stop(String name) {
+        clients.remove(name).close();
+        servers.remove(name).stop();
+    }
+
+    /** Starts a stopped cluster again on its old port, empty, as a cluster rebuilt from scratch. */
+    public void restart(String name, int port) {
+        start(name, port);
+    }
+
+    public int port(String name) {
+        return servers.get(name).port();
+    }
+
+    private void start(String name, int port) {
+        SandboxApiServer server = new SandboxApiServer(name, port);
+        server.start();
+        server.create("/api/v1/namespaces", new NamespaceBuilder().withNewMetadata().withName("kube-system")
+                .endMetadata().build());
+        server.create("/api/v1/namespaces", new NamespaceBuilder().withNewMetadata().withName("default")
+                .endMetadata().build());
+        servers.put(name, server);
+        clients.put(name, server.createClient());
+        try {
+            Files.writeString(kubeconfig(name), server.kubeconfig());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
