@@ -1,6 +1,5 @@
 package io.krmsync.propagation;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +116,7 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
                 .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
         // Keep retrying after any failure, the first list included: the cluster may come back; removal closes it.
         informer.exceptionHandler((started, failure) -> true);
-        WatchedCopyCache<ConfigMap> cache = new WatchedCopyCache<>(informer.getStore(), Clock.systemUTC());
+        WatchedCopyCache<ConfigMap> cache = new WatchedCopyCache<>(informer.getStore());
         informer.addEventHandler(new CopyEvents(cache));
         Provider provider = new Provider(cluster, informer,
                 new CopyTarget<>(cluster.name(), ConfigMap.class, cluster.client().configMaps(), cache),

@@ -1,8 +1,5 @@
 package io.krmsync.sync;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,52 +10,56 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.Store;
 
 /**
- * A {@link CopyCache} over a plain fabric8 informer's store (used for clusters the operator SDK does not manage). Our
- * own writes are remembered until the informer delivers them, so that the next reconcile does not act on the version
- * it just replaced; the owner of the informer calls {@link #seen} for every object it receives.
+ * A {@link CopyCache} over a plain fabric8 informer's store (for clusters the operator SDK does not manage). After
+ * one of our writes, and while the store still holds exactly the version that write replaced, reads return what we
+ * wrote, so that the next reconcile does not act on a stale copy. As soon as the store holds anything else (our write,
+ * or someone's later edit), the store wins. The informer's owner calls {@link #seen} and {@link #deleted} for every
+ * event.
  */
 public final class WatchedCopyCache<T extends HasMetadata> implements CopyCache<T> {
 
-    /** A write the informer never confirms (its event was coalesced by a relist) stops shadowing it after this. */
-    private static final Duration WRITE_SHADOW_LIMIT = Duration.ofSeconds(30);
-
-    private record RecentWrite<T>(T object, Instant writtenAt) {
+    /** @param replacedVersion resourceVersion the write replaced; null for a create */
+    private record RecentWrite<T>(String replacedVersion, T written) {
     }
 
     private final Store<T> store;
-    private final Clock clock;
     private final Map<String, RecentWrite<T>> recentWrites = new ConcurrentHashMap<>();
 
-    public WatchedCopyCache(Store<T> store, Clock clock) {
+    public WatchedCopyCache(Store<T> store) {
         this.store = store;
-        this.clock = clock;
     }
 
     @Override
     public Optional<T> get(String namespace, String name) {
         String key = Cache.namespaceKeyFunc(namespace, name);
+        T stored = store.getByKey(key);
         RecentWrite<T> recent = recentWrites.get(key);
-        if (recent != null && clock.instant().isBefore(recent.writtenAt().plus(WRITE_SHADOW_LIMIT))) {
-            return Optional.of(recent.object());
+        if (recent != null) {
+            if (Objects.equals(versionOf(stored), recent.replacedVersion())) {
+                return Optional.of(recent.written());
+            }
+            recentWrites.remove(key, recent);
         }
-        return Optional.ofNullable(store.getByKey(key));
+        return Optional.ofNullable(stored);
     }
 
     @Override
     public void written(T previous, T written) {
-        recentWrites.put(keyOf(written), new RecentWrite<>(written, clock.instant()));
+        recentWrites.put(keyOf(written), new RecentWrite<>(versionOf(previous), written));
     }
 
-    /** The informer delivered this version: our write of it, if any, no longer needs remembering. */
+    /** The informer delivered a version: unless it is the one our write replaced, the store is now current. */
     public void seen(T object) {
-        recentWrites.computeIfPresent(keyOf(object), (key, recent) -> Objects.equals(
-                recent.object().getMetadata().getResourceVersion(), object.getMetadata().getResourceVersion()) ? null
-                        : recent);
+        recentWrites.computeIfPresent(keyOf(object),
+                (key, recent) -> Objects.equals(versionOf(object), recent.replacedVersion()) ? recent : null);
     }
 
-    /** The object is gone: whatever we wrote before is, too. */
     public void deleted(T object) {
         recentWrites.remove(keyOf(object));
+    }
+
+    private static String versionOf(HasMetadata object) {
+        return object == null ? null : object.getMetadata().getResourceVersion();
     }
 
     private static String keyOf(HasMetadata object) {
