@@ -3,9 +3,6 @@ package io.krmsync.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
@@ -17,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.testing.Kubectl;
+import io.krmsync.testing.OperatorEndpoints;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
@@ -70,10 +68,7 @@ class MetricsAndHealthTest {
         assertThat(get("/q/health/live").statusCode()).isEqualTo(200);
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
+    private HttpResponse<String> get(String path) {
+        return new OperatorEndpoints(port).get(path);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class PropagationSeedFlowTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 ConfigMap copy = clusters.kubectl(provider).configMap("default", "example-configmap");
                 assertThat(copy).as("copy in %s", provider).isNotNull();
-                assertThat(copy.getData()).containsExactlyEntriesOf(java.util.Map.of("hello", "world"));
+                assertThat(copy.getData()).containsExactlyEntriesOf(Map.of("hello", "world"));
                 assertThat(copy.getMetadata().getLabels()).containsEntry("example.io/propagate", "true")
                         .containsEntry(TrackingMetadata.MANAGED_BY_LABEL, "propagation");
                 assertThat(copy.getMetadata().getAnnotations())
@@ -61,6 +62,7 @@ class PropagationSeedFlowTest {
         ConfigMap local = cluster1.configMaps().inNamespace("default").withName("example-configmap").get();
         assertThat(local.getMetadata().getAnnotations()).doesNotContainKey(TrackingMetadata.OWNER_ANNOTATION);
         assertThat(cluster1.v1().events().inNamespace("default").list().getItems())
+                .filteredOn(event -> "example-configmap".equals(event.getInvolvedObject().getName()))
                 .noneMatch(event -> "Conflict".equals(event.getReason()));
 
         cluster1.configMaps().inNamespace("default").withName("example-configmap").delete();
