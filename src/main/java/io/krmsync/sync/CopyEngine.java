@@ -20,7 +20,7 @@ import io.krmsync.sync.TrackingMetadata.Ownership;
  * Turns desired-versus-live into the fewest API writes: nothing when they match, an update carrying the live
  * resourceVersion when they differ, delete-and-create when the live copy cannot change in place. Objects without this
  * owner's marker are only touched when the conflict policy says so, and never when another krm-sync owner holds them.
- * A 409 means the cache was stale: re-read once and decide again, never overwrite blindly.
+ * A 409 (or a 404 on update) means the cache was stale: re-read once and decide again, never overwrite blindly.
  */
 @ApplicationScoped
 public class CopyEngine {
@@ -139,7 +139,8 @@ public class CopyEngine {
             return new CopyResult(ownership == Ownership.OWNED ? Outcome.UPDATED : Outcome.TAKEN_OVER, null,
                     sourceChanged);
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 409 && mayReread) {
+            // 409: changed since the cache saw it; 404: deleted since (or the cluster was rebuilt under the informer).
+            if ((e.getCode() == 409 || e.getCode() == 404) && mayReread) {
                 return syncAgainst(target, desired, owner, policy, fetch(target, namespace, name), false);
             }
             throw e;

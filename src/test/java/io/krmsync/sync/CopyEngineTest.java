@@ -80,6 +80,31 @@ class CopyEngineTest {
         assertThat(copy().getMetadata().getLabels()).containsEntry("tier", "web").doesNotContainKey("team");
     }
 
+    @Test
+    void aCopyDeletedBehindAStaleCacheIsCreatedAgain() {
+        sync(source(Map.of("tier", "web")));
+        Deployment stale = copy();
+        client.apps().deployments().inNamespace("shop").withName("web").delete();
+        CopyCache<Deployment> staleCache = new CopyCache<>() {
+            @Override
+            public Optional<Deployment> get(String namespace, String name) {
+                return Optional.of(stale);
+            }
+
+            @Override
+            public void written(Deployment previous, Deployment written) {
+            }
+        };
+        CopyTarget<Deployment> behindStaleCache = new CopyTarget<>("standby", Deployment.class,
+                client.apps().deployments(), staleCache);
+
+        CopyResult result = engine.sync(behindStaleCache, engine.sanitizer().desiredCopy(
+                source(Map.of("tier", "web2")), "shop", SOURCE, OWNER), OWNER, ConflictPolicy.Skip);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.CREATED);
+        assertThat(copy().getMetadata().getLabels()).containsEntry("tier", "web2");
+    }
+
     private CopyResult sync(Deployment source) {
         GenericKubernetesResource desired = engine.sanitizer().desiredCopy(source, "shop", SOURCE, OWNER);
         return engine.sync(target, desired, OWNER, ConflictPolicy.Skip);
