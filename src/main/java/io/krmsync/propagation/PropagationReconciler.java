@@ -42,12 +42,13 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
  * Pushes every labelled ConfigMap of the local cluster to every reachable provider cluster, under the same namespace
- * and name, and reverts drift there (the copies are watched, see {@link ProviderCopies}). Runs on every event,
- * deletion included, so that a deleted or unlabelled ConfigMap takes its copies with it without a finalizer on the
- * user's object. Each provider is written in parallel and reported on its own: one slow or failing cluster neither
- * blocks nor fails the others, and an unreachable one is skipped until it answers again.
+ * and name, and reverts drift there (the copies are watched, see {@link ProviderCopies}). A deleted or unlabelled
+ * ConfigMap takes its copies with it without a finalizer on the user's object ({@link SourceDeletions}, and the
+ * periodic sweep for what happened while the operator or a provider was down). Each provider is written in parallel
+ * and reported on its own: one slow or failing cluster neither blocks nor fails the others, and an unreachable one is
+ * skipped until it answers again.
  */
-@ControllerConfiguration(name = PropagationReconciler.NAME, triggerReconcilerOnAllEvents = true,
+@ControllerConfiguration(name = PropagationReconciler.NAME,
         informer = @Informer(labelSelector = PropagationReconciler.DEFAULT_SELECTOR))
 @RBACRule(apiGroups = "", resources = "configmaps", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
@@ -94,18 +95,15 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         sources = context.getPrimaryCache();
         providerCopies = new ProviderCopies(registry, sources, owner,
                 provider -> writers.execute(() -> sweep(provider)), config.sweepInterval());
-        return List.of(providerCopies);
+        SourceDeletions deletions = new SourceDeletions(localClient,
+                context.getControllerConfiguration().getInformerConfig().getNamespaces(), selector,
+                source -> writers.execute(() -> sourceGone(ResourceID.fromResource(source))));
+        return List.of(providerCopies, deletions);
     }
 
     @Override
     public UpdateControl<ConfigMap> reconcile(ConfigMap source, Context<ConfigMap> context) {
         ResourceID id = ResourceID.fromResource(source);
-        if (context.isPrimaryResourceDeleted()) {
-            removeCopies(id);
-            outcomes.forget(id);
-            sourceObservations.forget(id.toString());
-            return UpdateControl.noUpdate();
-        }
         var sourceOwner = TrackingMetadata.ownerKey(source);
         if (sourceOwner.isPresent()) {
             outcomes.notPropagated(source, "SourceIsACopy", "this ConfigMap is a copy managed by krm-sync ("
@@ -121,6 +119,11 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
                 .map(provider -> CompletableFuture.supplyAsync(() -> propagate(provider, desired, firstSeen), writers))
                 .toList();
         List<ProviderOutcomes.Outcome> results = writes.stream().map(CompletableFuture::join).toList();
+        if (sources.get(id).isEmpty()) {
+            // Deleted while this reconcile was writing: the deletion's own removal may have run before these writes.
+            sourceGone(id);
+            return UpdateControl.noUpdate();
+        }
         boolean retry = outcomes.record(source, results);
         return retry ? UpdateControl.<ConfigMap> noUpdate().rescheduleAfter(config.retryInterval())
                 : UpdateControl.noUpdate();
@@ -175,8 +178,13 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         provider.namespaces().add(namespace);
     }
 
-    /** The source is gone or no longer labelled: its copies go, in every reachable provider. */
-    private void removeCopies(ResourceID id) {
+    /** The source is gone or no longer selected: its copies go, in every reachable provider. */
+    private void sourceGone(ResourceID id) {
+        if (sources.get(id).isPresent()) {
+            return; // created again meanwhile: its reconcile keeps the copies
+        }
+        outcomes.forget(id);
+        sourceObservations.forget(id.toString());
         List<CompletableFuture<Void>> deletes = providerCopies.reachable().stream()
                 .map(provider -> CompletableFuture.runAsync(() -> provider.target().cache()
                         .get(id.getNamespace().orElseThrow(), id.getName())

@@ -52,7 +52,8 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
         properties.put("krm-sync.clusters.client.connect-timeout", "1s");
         properties.put("krm-sync.clusters.client.retry-backoff-limit", "0");
         properties.put("krm-sync.clusters.secrets.namespace", "krm-sync-system");
-        properties.put("krm-sync.propagation.sweep-interval", "2s");
+        // Longer than the tests' waits for event-driven deletes, so that those never pass thanks to a sweep.
+        properties.put("krm-sync.propagation.sweep-interval", "15s");
         properties.put("krm-sync.propagation.retry-interval", "1s");
         return properties;
     }
