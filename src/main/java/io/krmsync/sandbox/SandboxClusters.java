@@ -26,10 +26,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The sandbox: what {@code ./mvnw quarkus:dev} runs with no cluster anywhere. Three in-memory API servers,
- * {@code cluster1..3}, on consecutive loopback ports from {@code krm-sync.sandbox.base-port}, each with the
+ * The sandbox: what {@code ./mvnw quarkus:dev} runs with no cluster anywhere. Four in-memory API servers,
+ * {@code cluster1..4}, on consecutive loopback ports from {@code krm-sync.sandbox.base-port}, each with the
  * {@code default} and {@code kube-system} namespaces and the project's CRDs, and a kubeconfig per cluster in
- * {@code krm-sync.sandbox.dir}. The operator's own client points at cluster1 (see application.properties).
+ * {@code krm-sync.sandbox.dir}. The operator's own client points at cluster1, and PropagationReconciler is given
+ * cluster1..3 as providers, as in seed 000 (see application.properties); cluster4 is the spare a user adds live.
  * <p>
  * Exists only in the dev build profile, so prod and test builds never load the mock server's classes. The
  * servers start in a StartupEvent observer that runs before every other one (the operator SDK starts its
@@ -41,7 +42,11 @@ import io.quarkus.runtime.StartupEvent;
 public class SandboxClusters {
 
     private static final Logger LOG = Logger.getLogger(SandboxClusters.class);
-    private static final List<String> CLUSTER_NAMES = List.of("cluster1", "cluster2", "cluster3");
+    private static final List<String> CLUSTER_NAMES = List.of("cluster1", "cluster2", "cluster3", "cluster4");
+    /** cluster4 is in no source at start: dropping its kubeconfig into {@link #CLUSTERS_DIRECTORY} adds it live. */
+    private static final String SPARE_CLUSTER = "cluster4";
+    /** The watched kubeconfig directory of the sandbox ({@code krm-sync.clusters.directory} in the dev profile). */
+    static final String CLUSTERS_DIRECTORY = "clusters.d";
     private static final String CRD_FILE_GLOB = "*-v1.yml";
 
     private final int basePort;
@@ -67,7 +72,7 @@ public class SandboxClusters {
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         try {
             List<CustomResourceDefinition> crds = loadCrds();
-            Files.createDirectories(directory);
+            Files.createDirectories(directory.resolve(CLUSTERS_DIRECTORY));
             for (int i = 0; i < CLUSTER_NAMES.size(); i++) {
                 SandboxApiServer server = new SandboxApiServer(CLUSTER_NAMES.get(i), basePort + i);
                 server.start();
@@ -84,11 +89,13 @@ public class SandboxClusters {
 
     /** Runs after the operator has started, so the hints come last in the start-up log. */
     void printHints(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) StartupEvent event) {
-        StringBuilder hints = new StringBuilder("krm-sync sandbox is up: three in-memory Kubernetes API servers, no real cluster.\n");
+        StringBuilder hints = new StringBuilder("krm-sync sandbox is up: four in-memory Kubernetes API servers, no real cluster.\n");
         for (SandboxApiServer server : servers) {
             hints.append(String.format("  %-9s %-24s kubeconfig %s%s%n", server.name(), server.url(),
                     kubeconfigPath(server), operatorApiServerUrl.filter(url -> isUrlOf(server, url)).isPresent()
-                            ? "  (the operator's own cluster)" : ""));
+                            ? "  (the operator's own cluster)"
+                            : SPARE_CLUSTER.equals(server.name()) ? "  (spare: copy its kubeconfig into "
+                                    + directory.resolve(CLUSTERS_DIRECTORY) + " to add it)" : ""));
         }
         hints.append("  CRDs installed: ").append(installedCrds.isEmpty() ? "none" : String.join(", ", installedCrds))
                 .append('\n');
@@ -97,6 +104,7 @@ public class SandboxClusters {
                 .append("  ").append(kubectl).append(" get ns\n")
                 .append("  ").append(kubectl).append(" create configmap app-config --from-literal=a=b\n")
                 .append("  ").append(kubectl).append(" get configmapsyncers -o wide\n")
+                .append("  ").append(kubectl).append(" apply -f kubernetes/samples/example-cm.yaml   # then look in cluster2/3\n")
                 .append("  curl http://localhost:").append(httpPort).append("/q/health\n")
                 .append("  curl http://localhost:").append(httpPort).append("/q/metrics\n")
                 .append("The clusters live in memory: stopping quarkus:dev (or a live reload) starts them empty again.");
