@@ -2,6 +2,7 @@ package io.krmsync.clusters;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -15,19 +16,25 @@ final class RequestRateLimiter implements Interceptor {
 
     static final String NAME = "krm-sync-rate-limit";
 
+    private final LongSupplier nanoTime;
     private final double tokensPerNano;
     private final double capacity;
     private double tokens;
     private long refilledAt;
 
     RequestRateLimiter(double qps, int burst) {
+        this(qps, burst, System::nanoTime);
+    }
+
+    RequestRateLimiter(double qps, int burst, LongSupplier nanoTime) {
         if (qps <= 0 || burst < 1) {
             throw new IllegalArgumentException("qps must be > 0 and burst >= 1, got qps=" + qps + " burst=" + burst);
         }
         this.tokensPerNano = qps / TimeUnit.SECONDS.toNanos(1);
         this.capacity = burst;
         this.tokens = burst;
-        this.refilledAt = System.nanoTime();
+        this.nanoTime = nanoTime;
+        this.refilledAt = nanoTime.getAsLong();
     }
 
     @Override
@@ -40,7 +47,7 @@ final class RequestRateLimiter implements Interceptor {
 
     /** Takes a token, possibly one not yet refilled, and returns how long to wait for it. */
     synchronized long reserve() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         tokens = Math.min(capacity, tokens + (now - refilledAt) * tokensPerNano);
         refilledAt = now;
         tokens -= 1;
