@@ -30,11 +30,13 @@ class InstallBundleRbacIT {
     /** "group/resource" (core group: "") to the verbs the code uses, with where it uses them. */
     static final Map<String, Set<String>> NEEDED = Map.of(
             // ConfigMapSyncerReconciler: informers on sources and copies, cleanup list; CopyEngine create/update/delete.
+            // PropagationReconciler: labelled sources (primary informer, SourceDeletions, the sweep's list).
             "/configmaps", Set.of("get", "list", "watch", "create", "update", "delete"),
+            // ConfigMapSyncer as for ConfigMaps; KubeconfigSecretSource: cluster kubeconfig Secrets (list, watch).
             "/secrets", Set.of("get", "list", "watch", "create", "update", "delete"),
-            // ConfigMapSyncerReconciler: namespace informer (selector targets, terminating namespaces).
+            // ConfigMapSyncerReconciler: namespace informer; ClusterIdentity: get kube-system (the local cluster's UID).
             "/namespaces", Set.of("get", "list", "watch"),
-            // EventRecorder: core v1 Events on the syncer.
+            // EventRecorder: core v1 Events on syncers, on propagated ConfigMaps and on refused kubeconfig Secrets.
             "/events", Set.of("create"),
             // The operator SDK: primary informer, finalizer add/remove (update or patch without server-side apply).
             "config.example.com/configmapsyncers", Set.of("get", "list", "watch", "update", "patch"),
