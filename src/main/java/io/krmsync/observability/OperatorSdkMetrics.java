@@ -1,11 +1,16 @@
 package io.krmsync.observability;
 
+import java.util.Map;
+
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 /**
  * The operator SDK's metrics, bound to the Micrometer registry when the SDK asks for them.
@@ -19,9 +24,43 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Singleton
 public class OperatorSdkMetrics {
 
+    private static final String SDK_METER_PREFIX = "operator.sdk.";
+    /**
+     * Tags the v1 binder leaves out when their value is empty, next to a tag that is always there: {@code group} for a
+     * core kind (ConfigMap), {@code namespace} for a cluster-scoped resource, plain and with the "resource." prefix.
+     */
+    private static final Map<String, String> OMITTED_TAG_BESIDE = Map.of(
+            "group", "kind", "namespace", "scope", "resource.group", "resource.kind", "resource.namespace", "resource.scope");
+
     @Produces
     @Singleton
     Metrics operatorSdkMetrics(MeterRegistry registry) {
         return MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build();
+    }
+
+    /**
+     * Gives every SDK meter the same tag keys whatever the resource: the v1 binder registers
+     * {@code operator_sdk_events_received_total} with {@code group} for ConfigMapSyncer and without it for the
+     * ConfigMaps PropagationReconciler reconciles, and the Prometheus registry rejects the second with an exception
+     * thrown on the informer thread, so that controller's events were lost. Empty values stand for the omitted tags.
+     */
+    @Produces
+    @Singleton
+    MeterFilter sameTagKeysForEverySdkMeter() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (!id.getName().startsWith(SDK_METER_PREFIX)) {
+                    return id;
+                }
+                Meter.Id mapped = id;
+                for (var omitted : OMITTED_TAG_BESIDE.entrySet()) {
+                    if (id.getTag(omitted.getValue()) != null && id.getTag(omitted.getKey()) == null) {
+                        mapped = mapped.withTag(Tag.of(omitted.getKey(), ""));
+                    }
+                }
+                return mapped;
+            }
+        };
     }
 }

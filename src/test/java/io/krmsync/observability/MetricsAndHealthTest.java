@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.testing.Kubectl;
@@ -58,6 +59,31 @@ class MetricsAndHealthTest {
                     .contains("krm_sync_copy_latency_seconds_count{cluster=\"local\",reconciler=\"configmapsyncer\"} 1.0")
                     .containsPattern("operator_sdk_reconciliations_(started|executions)");
         });
+    }
+
+    @Test
+    void sdkMetricsOfACoreKindAndACustomResourceLiveSideBySide() {
+        Kubectl kubectl = new Kubectl(client);
+        kubectl.createNamespace("metrics-mixed");
+        kubectl.createConfigMap("metrics-mixed", "source", "k=v");
+        kubectl.apply("""
+                apiVersion: config.example.com/v1alpha1
+                kind: ConfigMapSyncer
+                metadata:
+                  name: mixed
+                  namespace: metrics-mixed
+                spec:
+                  sourceNamespace: metrics-mixed
+                  sourceConfigMap: source
+                  targetNamespaces: [metrics-mixed]
+                """, ConfigMapSyncer.class);
+        // A core-group primary (PropagationReconciler's ConfigMaps): the SDK's binder omits its empty group tag.
+        client.configMaps().inNamespace("metrics-mixed").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("propagated").addToLabels("example.io/propagate", "true").endMetadata().build()).create();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get("/q/metrics").body())
+                .containsPattern("operator_sdk_events_received_total\\{[^}]*kind=\"ConfigMapSyncer\"")
+                .containsPattern("operator_sdk_events_received_total\\{[^}]*kind=\"ConfigMap\""));
     }
 
     @Test
