@@ -3,6 +3,7 @@ package io.krmsync.propagation;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,7 +98,8 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
                 provider -> writers.execute(() -> sweep(provider)), config.sweepInterval());
         SourceDeletions deletions = new SourceDeletions(localClient,
                 context.getControllerConfiguration().getInformerConfig().getNamespaces(), selector,
-                source -> writers.execute(() -> sourceGone(ResourceID.fromResource(source))));
+                source -> writers.execute(
+                        () -> sourceGone(ResourceID.fromResource(source), source.getMetadata().getUid())));
         return List.of(providerCopies, deletions);
     }
 
@@ -121,7 +123,7 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         List<ProviderOutcomes.Outcome> results = writes.stream().map(CompletableFuture::join).toList();
         if (sources.get(id).isEmpty()) {
             // Deleted while this reconcile was writing: the deletion's own removal may have run before these writes.
-            sourceGone(id);
+            sourceGone(id, source.getMetadata().getUid());
             return UpdateControl.noUpdate();
         }
         boolean retry = outcomes.record(source, results);
@@ -178,10 +180,13 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         provider.namespaces().add(namespace);
     }
 
-    /** The source is gone or no longer selected: its copies go, in every reachable provider. */
-    private void sourceGone(ResourceID id) {
-        if (sources.get(id).isPresent()) {
-            return; // created again meanwhile: its reconcile keeps the copies
+    /**
+     * The source is gone or no longer selected: its copies go, in every reachable provider. The SDK's cache may not
+     * have seen the deletion yet; only a source with another UID (created again meanwhile) keeps the copies.
+     */
+    private void sourceGone(ResourceID id, String goneUid) {
+        if (sources.get(id).filter(current -> !Objects.equals(current.getMetadata().getUid(), goneUid)).isPresent()) {
+            return;
         }
         outcomes.forget(id);
         sourceObservations.forget(id.toString());
