@@ -104,7 +104,7 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
     }
 
     @Override
-    public void clusterReachable(RemoteCluster cluster) {
+    public synchronized void clusterReachable(RemoteCluster cluster) {
         Provider current = providers.get(cluster.name());
         if (current != null && current.cluster() == cluster) {
             if (current.informer().hasSynced()) {
@@ -134,7 +134,7 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
     }
 
     @Override
-    public void clusterRemoved(RemoteCluster cluster) {
+    public synchronized void clusterRemoved(RemoteCluster cluster) {
         Provider provider = providers.get(cluster.name());
         if (provider != null && provider.cluster() == cluster) {
             providers.remove(cluster.name());
