@@ -200,8 +200,9 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
 
     private void deleteCopy(Provider provider, ConfigMap copy) {
         try {
+            // Counted in krm_sync_copy_writes_total{operation="delete"}; one line per copy would flood the log on bulk deletes.
             if (engine.deleteCopy(provider.target(), copy, owner)) {
-                LOG.infof("Propagation: deleted ConfigMap %s/%s in cluster %s: its source is gone or no longer labelled",
+                LOG.debugf("Propagation: deleted ConfigMap %s/%s in cluster %s: its source is gone or no longer labelled",
                         copy.getMetadata().getNamespace(), copy.getMetadata().getName(), provider.cluster().name());
             }
         } catch (KubernetesClientException e) {
