@@ -178,7 +178,8 @@ public class ClusterRegistry {
                     "could not build a client for cluster " + kubeconfig.name() + ": " + e.getClass().getSimpleName()));
             return;
         }
-        RemoteCluster cluster = new RemoteCluster(kubeconfig, want.source(), client);
+        RemoteCluster cluster = new RemoteCluster(kubeconfig, want.source(), client,
+                config.client().maxConcurrentRequests());
         clusters.put(cluster.name(), cluster);
         probes.put(cluster.name(), Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "krm-sync-cluster-" + cluster.name());

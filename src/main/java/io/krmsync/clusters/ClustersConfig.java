@@ -106,6 +106,7 @@ public interface ClustersConfig {
         @WithDefault("200ms")
         Duration retryBackoffInterval();
 
+        /** Requests krm-sync has in flight to one cluster at once (enforced by krm-sync: see RemoteCluster#bounded). */
         @WithDefault("64")
         int maxConcurrentRequests();
     }

@@ -2,6 +2,8 @@ package io.krmsync.clusters;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -25,16 +27,33 @@ public final class RemoteCluster {
     private final ClusterKubeconfig kubeconfig;
     private final ClusterSource source;
     private final KubernetesClient client;
+    private final Semaphore requestPermits;
     private volatile State state = State.CONNECTING;
     private volatile String identity;
     private volatile String lastError;
     private volatile Instant lastContact;
     private volatile Instant stateSince = Instant.now();
 
-    RemoteCluster(ClusterKubeconfig kubeconfig, ClusterSource source, KubernetesClient client) {
+    RemoteCluster(ClusterKubeconfig kubeconfig, ClusterSource source, KubernetesClient client,
+            int maxConcurrentRequests) {
         this.kubeconfig = kubeconfig;
         this.source = source;
         this.client = client;
+        this.requestPermits = new Semaphore(maxConcurrentRequests);
+    }
+
+    /**
+     * Runs requests to this cluster within its {@code max-concurrent-requests} bound. fabric8's Vert.x client does
+     * not enforce that setting (its pool allows thousands of connections), so a bulk change would otherwise open one
+     * connection per request in flight: callers that fan out wrap each unit of work in this.
+     */
+    public <T> T bounded(Supplier<T> requests) {
+        requestPermits.acquireUninterruptibly();
+        try {
+            return requests.get();
+        } finally {
+            requestPermits.release();
+        }
     }
 
     public String name() {

@@ -140,10 +140,12 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         String cluster = provider.cluster().name();
         String namespace = desired.getMetadata().getNamespace();
         try {
-            if (provider.target().cache().get(namespace, desired.getMetadata().getName()).isEmpty()) {
-                ensureNamespace(provider, namespace);
-            }
-            CopyResult result = engine.sync(provider.target(), desired, owner, config.conflictPolicy());
+            CopyResult result = provider.cluster().bounded(() -> {
+                if (provider.target().cache().get(namespace, desired.getMetadata().getName()).isEmpty()) {
+                    ensureNamespace(provider, namespace);
+                }
+                return engine.sync(provider.target(), desired, owner, config.conflictPolicy());
+            });
             if (result.carriedSourceChange()) {
                 metrics.copyLatency(NAME, cluster, sourceObservations.since(firstSeen));
             }
@@ -151,7 +153,7 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
                     ? ProviderOutcomes.Outcome.conflict(cluster, result.message())
                     : ProviderOutcomes.Outcome.synced(cluster);
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 0) {
+            if (ApiErrors.isUnanswered(e)) {
                 registry.connectionFailed(provider.cluster(), e);
             }
             LOG.warnf("Propagation of ConfigMap %s/%s to cluster %s failed: %s: %s", namespace,
@@ -201,7 +203,7 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
     private void deleteCopy(Provider provider, ConfigMap copy) {
         try {
             // Counted in krm_sync_copy_writes_total{operation="delete"}; one line per copy would flood the log on bulk deletes.
-            if (engine.deleteCopy(provider.target(), copy, owner)) {
+            if (provider.cluster().bounded(() -> engine.deleteCopy(provider.target(), copy, owner))) {
                 LOG.debugf("Propagation: deleted ConfigMap %s/%s in cluster %s: its source is gone or no longer labelled",
                         copy.getMetadata().getNamespace(), copy.getMetadata().getName(), provider.cluster().name());
             }

@@ -8,9 +8,16 @@ public final class ApiErrors {
     private ApiErrors() {
     }
 
+    /** No HTTP answer at all (refused, reset, timed out): fabric8 7.7 reports -1, older versions 0. */
+    public static boolean isUnanswered(KubernetesClientException e) {
+        return e.getCode() <= 0;
+    }
+
     public static String reason(KubernetesClientException e) {
+        if (isUnanswered(e)) {
+            return "Unreachable";
+        }
         return switch (e.getCode()) {
-            case 0 -> "Unreachable";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "NotFound";
@@ -27,6 +34,6 @@ public final class ApiErrors {
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage();
         }
-        return e.getCode() == 0 ? "API server unreachable" : "HTTP " + e.getCode();
+        return isUnanswered(e) ? "API server unreachable" : "HTTP " + e.getCode();
     }
 }
