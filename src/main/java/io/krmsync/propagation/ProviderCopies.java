@@ -105,12 +105,11 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
 
     @Override
     public synchronized void clusterReachable(RemoteCluster cluster) {
-        Provider current = providers.get(cluster.name());
-        if (current != null && current.cluster() == cluster) {
-            if (current.informer().hasSynced()) {
-                resync(current);
-            }
-            return;
+        Provider current = providers.remove(cluster.name());
+        if (current != null) {
+            // Back after being unreachable: the old informer may still be in its reconnect backoff with a stale cache
+            // (every write would first be refused with a 409); a new one lists afresh, then resyncs.
+            current.informer().close();
         }
         SharedIndexInformer<ConfigMap> informer = cluster.client().configMaps().inAnyNamespace()
                 .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
