@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -46,9 +45,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationService;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
-import io.javaoperatorsdk.operator.processing.event.Event;
 import io.krmsync.benchmark.PropagationClusters.Counts;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter.Category;
@@ -358,87 +354,16 @@ class PropagationBenchmark {
         return last;
     }
 
-    /** The SDK's metrics hook as a probe: reconciler calls, activity, and when each probe version's reconcile began. */
-    static final class OperatorProbe implements Metrics {
+    /** {@link ReconcileTracker}, and when each probe version's reconcile began. */
+    static final class OperatorProbe extends ReconcileTracker {
 
-        static final Set<Long> RECONCILER_THREADS = ConcurrentHashMap.newKeySet();
-
-        private final AtomicInteger inFlight = new AtomicInteger();
-        private final AtomicLong executions = new AtomicLong();
-        private final AtomicLong failures = new AtomicLong();
-        private final AtomicLong events = new AtomicLong();
-        private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
         private final Map<String, Long> probeStarted = new ConcurrentHashMap<>();
 
         @Override
-        public void eventReceived(Event event, Map<String, Object> metadata) {
-            events.incrementAndGet();
-            touch();
-        }
-
-        @Override
-        public void reconciliationSubmitted(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
-            touch();
-        }
-
-        @Override
-        public void reconciliationStarted(HasMetadata resource, Map<String, Object> metadata) {
-            long now = touch();
+        void started(HasMetadata resource, long nanos) {
             if (PROBE.equals(resource.getMetadata().getName())) {
-                probeStarted.putIfAbsent(resource.getMetadata().getResourceVersion(), now);
+                probeStarted.putIfAbsent(resource.getMetadata().getResourceVersion(), nanos);
             }
-        }
-
-        @Override
-        public void reconciliationFailed(HasMetadata resource, RetryInfo retryInfo, Exception exception,
-                Map<String, Object> metadata) {
-            failures.incrementAndGet();
-            touch();
-        }
-
-        @Override
-        public void reconciliationFinished(HasMetadata resource, RetryInfo retryInfo, Map<String, Object> metadata) {
-            touch();
-        }
-
-        @Override
-        public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
-            inFlight.incrementAndGet();
-            RECONCILER_THREADS.add(Thread.currentThread().threadId());
-            touch();
-            try {
-                return execution.execute();
-            } finally {
-                executions.incrementAndGet();
-                inFlight.decrementAndGet();
-                touch();
-            }
-        }
-
-        private long touch() {
-            long now = System.nanoTime();
-            lastActivityNanos.accumulateAndGet(now, Math::max);
-            return now;
-        }
-
-        int inFlight() {
-            return inFlight.get();
-        }
-
-        long executions() {
-            return executions.get();
-        }
-
-        long failures() {
-            return failures.get();
-        }
-
-        long events() {
-            return events.get();
-        }
-
-        long lastActivityNanos() {
-            return lastActivityNanos.get();
         }
 
         /** When the first reconcile of this version of the probe began, or -1. */
@@ -1137,7 +1062,7 @@ class PropagationBenchmark {
             if (RequestCounter.SERVER_THREADS.contains(id)) {
                 return "API servers";
             }
-            if (OperatorProbe.RECONCILER_THREADS.contains(id)) {
+            if (ReconcileTracker.RECONCILER_THREADS.contains(id)) {
                 return "reconciler threads";
             }
             if (name.startsWith("ForkJoinPool-")) {
