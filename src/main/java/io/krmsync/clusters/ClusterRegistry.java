@@ -181,11 +181,8 @@ public class ClusterRegistry {
         RemoteCluster cluster = new RemoteCluster(kubeconfig, want.source(), client,
                 config.client().maxConcurrentRequests());
         clusters.put(cluster.name(), cluster);
-        probes.put(cluster.name(), Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "krm-sync-cluster-" + cluster.name());
-            thread.setDaemon(true);
-            return thread;
-        }));
+        probes.put(cluster.name(), Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("krm-sync-cluster-" + cluster.name()).daemon().factory()));
         LOG.infof("Cluster %s added from %s (%s)", cluster.name(), kubeconfig.origin(),
                 kubeconfig.config().getMasterUrl());
         schedule(cluster, Duration.ZERO);

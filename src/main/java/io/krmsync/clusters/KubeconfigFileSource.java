@@ -55,11 +55,8 @@ public class KubeconfigFileSource {
         }
         config.directory().ifPresent(dir -> LOG.infof("Watching %s for cluster kubeconfigs", dir.toAbsolutePath()));
         poll();
-        poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "krm-sync-kubeconfig-files");
-            thread.setDaemon(true);
-            return thread;
-        });
+        poller = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("krm-sync-kubeconfig-files").daemon().factory());
         long interval = config.filePollInterval().toMillis();
         poller.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
     }

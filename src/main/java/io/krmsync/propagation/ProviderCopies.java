@@ -72,11 +72,8 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
     public void start() {
         super.start();
         registry.addListener(this);
-        maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "krm-sync-propagation-sweep");
-            thread.setDaemon(true);
-            return thread;
-        });
+        maintenance = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("krm-sync-propagation-sweep").daemon().factory());
         long interval = maintenanceInterval.toMillis();
         maintenance.scheduleWithFixedDelay(this::maintain, interval, interval, TimeUnit.MILLISECONDS);
     }
