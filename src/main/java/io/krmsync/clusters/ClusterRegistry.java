@@ -23,11 +23,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.krmsync.clusters.RemoteCluster.State;
 import io.krmsync.sync.ApiErrors;
 
@@ -50,7 +47,7 @@ public class ClusterRegistry {
     }
 
     private final KubernetesClient localClient;
-    private final KubernetesSerialization serialization;
+    private final RemoteClients clients;
     private final ClustersConfig config;
     private final Map<ClusterSource, SourceState> sources = new EnumMap<>(ClusterSource.class);
     private final Map<String, RemoteCluster> clusters = new ConcurrentHashMap<>();
@@ -59,9 +56,9 @@ public class ClusterRegistry {
     private volatile List<ClusterProblem> problems = List.of();
     private volatile String localIdentity;
 
-    public ClusterRegistry(KubernetesClient localClient, KubernetesSerialization serialization, ClustersConfig config) {
+    public ClusterRegistry(KubernetesClient localClient, RemoteClients clients, ClustersConfig config) {
         this.localClient = localClient;
-        this.serialization = serialization;
+        this.clients = clients;
         this.config = config;
     }
 
@@ -172,7 +169,7 @@ public class ClusterRegistry {
         ClusterKubeconfig kubeconfig = want.kubeconfig();
         KubernetesClient client;
         try {
-            client = newClient(kubeconfig.config());
+            client = clients.newClient(kubeconfig.config());
         } catch (RuntimeException e) {
             problems.add(new ClusterProblem(want.source(), kubeconfig.origin(), "ClientFailed",
                     "could not build a client for cluster " + kubeconfig.name() + ": " + e.getClass().getSimpleName()));
@@ -203,22 +200,6 @@ public class ClusterRegistry {
             }
         }
         cluster.client().close();
-    }
-
-    private KubernetesClient newClient(Config kubeconfig) {
-        ClustersConfig.Client limits = config.client();
-        kubeconfig.setConnectionTimeout((int) limits.connectTimeout().toMillis());
-        kubeconfig.setRequestTimeout((int) limits.requestTimeout().toMillis());
-        kubeconfig.setRequestRetryBackoffLimit(limits.retryBackoffLimit());
-        kubeconfig.setRequestRetryBackoffInterval((int) limits.retryBackoffInterval().toMillis());
-        kubeconfig.setMaxConcurrentRequests(limits.maxConcurrentRequests());
-        kubeconfig.setMaxConcurrentRequestsPerHost(limits.maxConcurrentRequests());
-        return new KubernetesClientBuilder()
-                .withConfig(kubeconfig)
-                .withKubernetesSerialization(serialization)
-                .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor(RequestRateLimiter.NAME,
-                        new RequestRateLimiter(limits.qps(), limits.burst())))
-                .build();
     }
 
     private void schedule(RemoteCluster cluster, Duration delay) {

@@ -56,6 +56,7 @@ import io.krmsync.clusters.InvalidKubeconfigException;
 import io.krmsync.clusters.Kubeconfigs;
 import io.krmsync.clusters.LocalClusterConfig;
 import io.krmsync.clusters.RemoteCluster;
+import io.krmsync.clusters.RemoteClients;
 import io.krmsync.propagation.PropagationConfig;
 import io.krmsync.propagation.PropagationReconciler;
 import io.krmsync.sync.CopyEngine;
@@ -289,7 +290,7 @@ class PropagationBenchmark {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl(clusters.url(LOCAL)).withUserAgent("krm-sync-operator").build()).build();
         KubernetesSerialization serialization = client.getKubernetesSerialization();
-        ClusterRegistry registry = new ClusterRegistry(client, serialization, clustersConfig);
+        ClusterRegistry registry = new ClusterRegistry(client, new RemoteClients(serialization, clustersConfig), clustersConfig);
         List<ClusterKubeconfig> kubeconfigs = new ArrayList<>();
         for (String provider : providerNames) {
             Path file = clusters.kubeconfig(provider);
@@ -814,8 +815,9 @@ class PropagationBenchmark {
     private Phase floor(String label, boolean withWatch) throws Exception {
         KubernetesSerialization serialization = driver.getKubernetesSerialization();
         ObjectSanitizer sanitizer = new ObjectSanitizer(serialization);
-        CopyOwner owner = new CopyOwner("propagation", new ClusterRegistry(driver, serialization,
-                config().getConfigMapping(ClustersConfig.class)).localIdentity());
+        ClustersConfig clustersConfig = config().getConfigMapping(ClustersConfig.class);
+        CopyOwner owner = new CopyOwner("propagation",
+                new ClusterRegistry(driver, new RemoteClients(serialization, clustersConfig), clustersConfig).localIdentity());
         List<ConfigMap> bodies = sourceNames.stream()
                 .map(name -> serialization.convertValue(sanitizer.desiredCopy(source(name), NAMESPACE,
                         new SourceRef(LOCAL, NAMESPACE, name), owner), ConfigMap.class))
