@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -142,7 +141,9 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         try {
             CopyResult result = provider.cluster().bounded(() -> {
                 if (provider.target().cache().get(namespace, desired.getMetadata().getName()).isEmpty()) {
-                    ensureNamespace(provider, namespace);
+                    if (provider.namespaces().ensure(namespace)) {
+                        LOG.infof("Propagation: created namespace %s in cluster %s", namespace, cluster);
+                    }
                 }
                 return engine.sync(provider.target(), desired, owner, config.conflictPolicy());
             });
@@ -160,26 +161,6 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
                     desired.getMetadata().getName(), cluster, ApiErrors.reason(e), ApiErrors.message(e));
             return ProviderOutcomes.Outcome.failed(cluster, ApiErrors.reason(e), ApiErrors.message(e));
         }
-    }
-
-    /** Providers get the source's namespace when they lack it; krm-sync never deletes a namespace. */
-    private void ensureNamespace(Provider provider, String namespace) {
-        if (provider.namespaces().contains(namespace)) {
-            return;
-        }
-        KubernetesClient client = provider.cluster().client();
-        if (client.namespaces().withName(namespace).get() == null) {
-            try {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .addToLabels(TrackingMetadata.MANAGED_BY_LABEL, NAME).endMetadata().build()).create();
-                LOG.infof("Propagation: created namespace %s in cluster %s", namespace, provider.cluster().name());
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
-        provider.namespaces().add(namespace);
     }
 
     /**

@@ -23,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.krmsync.clusters.ClusterListener;
 import io.krmsync.clusters.ClusterRegistry;
 import io.krmsync.clusters.RemoteCluster;
+import io.krmsync.sync.CopyNamespaces;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.CopyTarget;
 import io.krmsync.sync.TrackingMetadata;
@@ -43,7 +44,7 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
 
     /** A provider's informer, the cache over it, and the namespaces known to exist there. */
     record Provider(RemoteCluster cluster, SharedIndexInformer<ConfigMap> informer, CopyTarget<ConfigMap> target,
-            Set<String> namespaces) {
+            CopyNamespaces namespaces) {
     }
 
     private final ClusterRegistry registry;
@@ -116,7 +117,7 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
         informer.addEventHandler(new CopyEvents(cache));
         Provider provider = new Provider(cluster, informer,
                 new CopyTarget<>(cluster.name(), ConfigMap.class, cluster.client().configMaps(), cache),
-                ConcurrentHashMap.newKeySet());
+                new CopyNamespaces(cluster.client(), PropagationReconciler.NAME));
         providers.put(cluster.name(), provider);
         informer.start().whenComplete((ignored, failure) -> {
             if (failure != null) {
