@@ -106,6 +106,28 @@ public final class Kubeconfigs {
         return List.copyOf(clusters);
     }
 
+    /**
+     * Reads the cluster a kubeconfig's current-context names, as kubectl would use it, into a cluster named
+     * {@code name}; the other contexts are neither vetted nor used. For references to one cluster (a KRMSyncer's
+     * destination), where a kubeconfig exported without {@code --minify} may list contexts the user never meant.
+     */
+    public static ClusterKubeconfig parseCurrentContext(String name, String origin, String content,
+            KubeconfigPolicy policy) throws InvalidKubeconfigException {
+        Config kubeconfig = read(content);
+        checkEntryNames(kubeconfig);
+        String current = kubeconfig.getCurrentContext();
+        if (current == null || current.isEmpty()) {
+            throw new InvalidKubeconfigException(NO_CURRENT_CONTEXT, "current-context is not set");
+        }
+        NamedContext context = find(kubeconfig.getContexts(), NamedContext::getName, current);
+        if (context == null) {
+            throw new InvalidKubeconfigException(NO_CURRENT_CONTEXT,
+                    "current-context names " + quoted(current) + ", which is not a context of the kubeconfig");
+        }
+        vet(kubeconfig, context, null, policy);
+        return new ClusterKubeconfig(name, origin, fingerprint(content, current), clientConfig(content, current, null));
+    }
+
     /** The file's name without its last extension: {@code cluster2.kubeconfig} is cluster {@code cluster2}. */
     public static String clusterNameOf(Path file) {
         String fileName = file.getFileName().toString();
