@@ -22,6 +22,11 @@ public final class TrackingMetadata {
     public static final String SOURCE_ANNOTATION = PREFIX + "source";
     /** Annotation: hash of the desired content, which tells a changed source from an edited copy. */
     public static final String SOURCE_HASH_ANNOTATION = PREFIX + "source-hash";
+    /**
+     * Annotation: the source's metadata.generation, which a copy cannot keep as its own (the destination's server sets
+     * it); a copied status's observedGeneration refers to this one.
+     */
+    public static final String SOURCE_GENERATION_ANNOTATION = PREFIX + "source-generation";
 
     private TrackingMetadata() {
     }

@@ -1,0 +1,157 @@
+package io.krmsync.krmsyncer;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.krmsync.clusters.ClusterKubeconfig;
+import io.krmsync.sync.CopyNamespaces;
+import io.krmsync.sync.CopyOwner;
+import io.krmsync.sync.CopyTarget;
+import io.krmsync.sync.TrackingMetadata;
+import io.krmsync.sync.WatchedCopyCache;
+
+/**
+ * One KRMSyncer's destination cluster for one kubeconfig: its client, what its discovery said about the rules' kinds,
+ * and per kind an informer on the copies this KRMSyncer made there (selected by their marker labels), so that drift
+ * and deleted copies are seen as they happen and a resync with nothing changed writes nothing. A new kubeconfig
+ * (a rotated Secret) means a new DestinationCluster; the old one is closed.
+ */
+final class DestinationCluster implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DestinationCluster.class);
+
+    /** The copies of one kind at the destination. */
+    record Copies(RuleKind kind, SharedIndexInformer<GenericKubernetesResource> informer,
+            CopyTarget<GenericKubernetesResource> target) {
+
+        boolean synced() {
+            return informer.hasSynced();
+        }
+    }
+
+    private final ClusterKubeconfig kubeconfig;
+    private final KubernetesClient client;
+    private final CopyOwner owner;
+    private final Runnable onCopyEvent;
+    private final CopyNamespaces namespaces;
+    private final Map<String, RuleKind> kinds = new ConcurrentHashMap<>();
+    private final Map<RuleKind, Copies> copies = new ConcurrentHashMap<>();
+    /** Per copy, the source and copy resourceVersions last found in sync: what lets a resync skip unchanged objects. */
+    private final Map<String, String> verified = new ConcurrentHashMap<>();
+
+    DestinationCluster(ClusterKubeconfig kubeconfig, KubernetesClient client, CopyOwner owner, Runnable onCopyEvent) {
+        this.kubeconfig = kubeconfig;
+        this.client = client;
+        this.owner = owner;
+        this.onCopyEvent = onCopyEvent;
+        this.namespaces = new CopyNamespaces(client, KRMSyncer.RECONCILER);
+    }
+
+    String fingerprint() {
+        return kubeconfig.fingerprint();
+    }
+
+    /** The API server's URL: shown in status, never the credentials. */
+    String server() {
+        return kubeconfig.config().getMasterUrl();
+    }
+
+    KubernetesClient client() {
+        return client;
+    }
+
+    CopyNamespaces namespaces() {
+        return namespaces;
+    }
+
+    /** The rule's kind as the destination serves it; remembered once found. */
+    RuleKind kind(SyncRule rule) throws RuleFailure {
+        String key = RulePass.kindKey(rule.getGroup(), rule.getVersion(), rule.getKind());
+        RuleKind known = kinds.get(key);
+        if (known != null) {
+            return known;
+        }
+        RuleKind found = KindDiscovery.resolve(client, rule, " at the destination", RuleFailure.NOT_SERVED_AT_DESTINATION);
+        kinds.put(key, found);
+        return found;
+    }
+
+    /** The copies of this kind, watched from the first call on. */
+    Copies copies(RuleKind kind) {
+        return copies.computeIfAbsent(kind, this::watch);
+    }
+
+    /** Stops watching the copies of every other kind. */
+    void retainCopies(Set<RuleKind> keep) {
+        copies.entrySet().removeIf(entry -> {
+            if (keep.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().informer().close();
+            return true;
+        });
+    }
+
+    boolean isVerified(String copyKey, String versions) {
+        return versions.equals(verified.get(copyKey));
+    }
+
+    void verified(String copyKey, String versions) {
+        verified.put(copyKey, versions);
+    }
+
+    void forget(String copyKey) {
+        verified.remove(copyKey);
+    }
+
+    @Override
+    public void close() {
+        copies.values().forEach(each -> each.informer().close());
+        copies.clear();
+        client.close();
+    }
+
+    private Copies watch(RuleKind kind) {
+        var resources = client.genericKubernetesResources(kind.context());
+        SharedIndexInformer<GenericKubernetesResource> informer = resources.inAnyNamespace()
+                .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
+        informer.exceptionHandler((started, failure) -> true);
+        WatchedCopyCache<GenericKubernetesResource> cache = new WatchedCopyCache<>(informer.getStore());
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource copy) {
+                cache.seen(copy);
+                onCopyEvent.run();
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+                cache.seen(after);
+                onCopyEvent.run();
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource copy, boolean finalStateUnknown) {
+                cache.deleted(copy);
+                onCopyEvent.run();
+            }
+        });
+        informer.start().whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.warnf("KRMSyncer %s: watching %s copies at %s failed (%s); retrying", owner.identity(), kind,
+                        server(), failure.getClass().getSimpleName());
+            } else {
+                onCopyEvent.run();
+            }
+        });
+        return new Copies(kind, informer, new CopyTarget<>(kubeconfig.name(), GenericKubernetesResource.class,
+                resources, cache));
+    }
+}

@@ -1,0 +1,107 @@
+package io.krmsync.krmsyncer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.krmsync.sync.ConflictPolicy;
+
+public class KRMSyncerSpec {
+
+    /** What happens to the destination copies when the KRMSyncer is deleted. */
+    public enum DeletionPolicy {
+        /** They stay: on a standby cluster they are the point. */
+        Retain,
+        /** Exactly the copies this KRMSyncer made are deleted, then its finalizer is removed. */
+        Delete
+    }
+
+    @JsonPropertyDescription("Pause syncing: no watches, no writes (the passive side of a failover pair). Setting it back to false resyncs everything, deletions missed meanwhile included.")
+    private Boolean suspend;
+
+    @JsonPropertyDescription("Alias of suspend, as written by earlier examples. If both are set and disagree, the KRMSyncer stays suspended and says so in its Suspended condition.")
+    private Boolean suspended;
+
+    @Required
+    @Size(min = 1)
+    @JsonPropertyDescription("The kinds to sync. Each rule gets its own watch; an invalid rule fails alone.")
+    private List<SyncRule> rules = new ArrayList<>();
+
+    @Required
+    @JsonPropertyDescription("The cluster, and optionally the namespace, the objects are pushed to.")
+    private Destination destination;
+
+    @JsonPropertyDescription("Also copy the status subresource, for kinds that have one, after the object itself.")
+    private boolean syncStatus;
+
+    @Default("Retain")
+    @Pattern("^(Retain|Delete)$")
+    @JsonPropertyDescription("When this KRMSyncer is deleted: Retain (default) leaves the destination copies, Delete removes exactly the copies it made. A suspended KRMSyncer deletes nothing.")
+    private String deletionPolicy = DeletionPolicy.Retain.name();
+
+    @Default("Skip")
+    @Pattern("^(Skip|Overwrite)$")
+    @JsonPropertyDescription("When the destination already holds an object of that name not created by krm-sync: Skip (leave it, report a conflict) or Overwrite (take it over, e.g. to push back to the former active cluster after a failover).")
+    private String conflictPolicy = ConflictPolicy.Skip.name();
+
+    public Boolean getSuspend() {
+        return suspend;
+    }
+
+    public void setSuspend(Boolean suspend) {
+        this.suspend = suspend;
+    }
+
+    public Boolean getSuspended() {
+        return suspended;
+    }
+
+    public void setSuspended(Boolean suspended) {
+        this.suspended = suspended;
+    }
+
+    public List<SyncRule> getRules() {
+        return rules;
+    }
+
+    public void setRules(List<SyncRule> rules) {
+        this.rules = rules;
+    }
+
+    public Destination getDestination() {
+        return destination;
+    }
+
+    public void setDestination(Destination destination) {
+        this.destination = destination;
+    }
+
+    public boolean isSyncStatus() {
+        return syncStatus;
+    }
+
+    public void setSyncStatus(boolean syncStatus) {
+        this.syncStatus = syncStatus;
+    }
+
+    public String getDeletionPolicy() {
+        return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(String deletionPolicy) {
+        this.deletionPolicy = deletionPolicy;
+    }
+
+    public String getConflictPolicy() {
+        return conflictPolicy;
+    }
+
+    public void setConflictPolicy(String conflictPolicy) {
+        this.conflictPolicy = conflictPolicy;
+    }
+}

@@ -1,0 +1,364 @@
+package io.krmsync.krmsyncer;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.krmsync.krmsyncer.DestinationCluster.Copies;
+import io.krmsync.krmsyncer.SourceWatches.Watch;
+import io.krmsync.krmsyncer.SourceWatches.WatchKey;
+import io.krmsync.sync.ApiErrors;
+import io.krmsync.sync.ConflictPolicy;
+import io.krmsync.sync.CopyEngine;
+import io.krmsync.sync.CopyOwner;
+import io.krmsync.sync.CopyResult;
+import io.krmsync.sync.SourceObservations;
+import io.krmsync.sync.SourceRef;
+import io.krmsync.sync.SyncMetrics;
+import io.krmsync.sync.TrackingMetadata;
+import io.krmsync.sync.TrackingMetadata.Ownership;
+import io.krmsync.sync.UncopyableObjectException;
+
+/**
+ * One reconcile of one KRMSyncer against a reachable destination: per kind named by its rules, every selected object
+ * brought in line at the destination, then the copies whose source is gone (or no longer selected) deleted. A rule
+ * that cannot be watched, resolved or written fails alone. Copies of a kind are only swept once both the source
+ * watches and the destination's copy watch have listed everything, so a half-filled cache never deletes a copy.
+ *
+ * @throws KubernetesClientException (from {@link #run}) only when the destination does not answer or refuses the
+ *         credentials: the caller stops the whole pass
+ */
+final class RulePass {
+
+    private static final Logger LOG = Logger.getLogger(RulePass.class);
+
+    private final KRMSyncer syncer;
+    private final ResourceID id;
+    private final CopyOwner owner;
+    private final DestinationCluster destination;
+    private final SourceWatches sources;
+    private final CopyEngine engine;
+    private final SourceObservations observations;
+    private final SyncMetrics metrics;
+    private final String clusterName;
+    private final ConflictPolicy policy;
+    private final List<RuleStatus> ruleStatuses = new ArrayList<>();
+    private boolean wrote;
+    private boolean pending;
+
+    RulePass(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination,
+            SourceWatches sources, CopyEngine engine, SourceObservations observations, SyncMetrics metrics,
+            String clusterName) {
+        this.syncer = syncer;
+        this.id = ResourceID.fromResource(syncer);
+        this.owner = owner;
+        this.destination = destination;
+        this.sources = sources;
+        this.engine = engine;
+        this.observations = observations;
+        this.metrics = metrics;
+        this.clusterName = clusterName;
+        this.policy = KRMSyncerReconciler.conflictPolicy(syncer.getSpec());
+    }
+
+    /** @param previousRules the kinds the last status listed: those no longer in the spec lose their copies */
+    void run(List<RuleStatus> previousRules) {
+        Map<String, List<SyncRule>> rulesByKind = new LinkedHashMap<>();
+        for (SyncRule rule : syncer.getSpec().getRules()) {
+            rulesByKind.computeIfAbsent(kindKey(rule.getGroup(), rule.getVersion(), rule.getKind()),
+                    key -> new ArrayList<>()).add(rule);
+        }
+        Set<WatchKey> watched = new HashSet<>();
+        Set<RuleKind> copiesWatched = new HashSet<>();
+        for (List<SyncRule> rules : rulesByKind.values()) {
+            SyncRule rule = rules.get(0);
+            RuleStatus status = new RuleStatus(groupOf(rule.getGroup()), rule.getVersion(), rule.getKind());
+            ruleStatuses.add(status);
+            try {
+                RuleKind sourceKind = sources.kind(rule);
+                RuleKind destinationKind = destination.kind(rule);
+                if (sourceKind.namespaced() != destinationKind.namespaced()) {
+                    throw new RuleFailure(RuleFailure.RULE_INVALID, rule.getKind()
+                            + " is namespaced in one cluster and cluster-scoped in the other");
+                }
+                List<Watch> watches = new ArrayList<>();
+                for (WatchKey key : watchKeys(sourceKind, rules)) {
+                    watches.add(acquire(key));
+                    watched.add(key);
+                }
+                Copies copies = destination.copies(destinationKind);
+                copiesWatched.add(destinationKind);
+                if (!copies.synced() || !watches.stream().allMatch(Watch::synced)) {
+                    pending = true;
+                    continue;
+                }
+                syncObjects(status, watches, copies);
+            } catch (RuleFailure failure) {
+                status.setReason(failure.reason());
+                status.setLastError(failure.getMessage());
+            } catch (KubernetesClientException e) {
+                rethrowIfDestinationGone(e);
+                status.setReason(ApiErrors.reason(e));
+                status.setLastError(ApiErrors.message(e));
+            }
+        }
+        sources.retain(id, watched);
+        for (RuleStatus removed : previousRules) {
+            if (!rulesByKind.containsKey(kindKey(removed.getGroup(), removed.getVersion(), removed.getKind()))) {
+                deleteCopiesOfRemovedRule(removed);
+            }
+        }
+        destination.retainCopies(copiesWatched);
+    }
+
+    List<RuleStatus> ruleStatuses() {
+        return ruleStatuses;
+    }
+
+    boolean wrote() {
+        return wrote;
+    }
+
+    /** Some watch has not listed its objects yet: the pass synced what it could and will run again. */
+    boolean pending() {
+        return pending;
+    }
+
+    String destinationServer() {
+        return destination.server();
+    }
+
+    /** Objects in sync / objects selected, over every rule. */
+    String summary() {
+        int synced = ruleStatuses.stream().mapToInt(RuleStatus::getSynced).sum();
+        int failed = ruleStatuses.stream().mapToInt(RuleStatus::getFailed).sum();
+        return synced + "/" + (synced + failed);
+    }
+
+    /** deletionPolicy Delete: every copy this KRMSyncer made, of every kind it ever named, found by marker. */
+    static void deleteAllCopies(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination, CopyEngine engine)
+            throws RuleFailure {
+        Map<String, SyncRule> kinds = new LinkedHashMap<>();
+        syncer.getSpec().getRules().forEach(rule -> kinds.put(kindKey(rule.getGroup(), rule.getVersion(), rule.getKind()), rule));
+        if (syncer.getStatus() != null) {
+            syncer.getStatus().getRules().forEach(rule -> kinds.putIfAbsent(
+                    kindKey(rule.getGroup(), rule.getVersion(), rule.getKind()),
+                    new SyncRule(rule.getGroup(), rule.getVersion(), rule.getKind(), List.of())));
+        }
+        for (SyncRule rule : kinds.values()) {
+            RuleKind kind;
+            try {
+                kind = destination.kind(rule);
+            } catch (RuleFailure notServed) {
+                continue; // a kind the destination does not serve holds no copies
+            }
+            deleteCopies(owner, destination, engine, kind);
+        }
+    }
+
+    private static int deleteCopies(CopyOwner owner, DestinationCluster destination, CopyEngine engine, RuleKind kind) {
+        Copies copies = destination.copies(kind);
+        int deleted = 0;
+        // Listed from the API server, not the watch's cache, which may not have listed yet.
+        for (GenericKubernetesResource copy : copies.target().resources().inAnyNamespace()
+                .withLabels(TrackingMetadata.selectorFor(owner)).list().getItems()) {
+            if (engine.deleteCopy(copies.target(), copy, owner)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    private void deleteCopiesOfRemovedRule(RuleStatus removed) {
+        SyncRule rule = new SyncRule(removed.getGroup(), removed.getVersion(), removed.getKind(), List.of());
+        try {
+            int deleted = deleteCopies(owner, destination, engine, destination.kind(rule));
+            wrote |= deleted > 0;
+            LOG.infof("KRMSyncer %s: rule for %s removed; %d copies deleted at %s", id, removed.getKind(), deleted,
+                    destination.server());
+        } catch (RuleFailure notServed) {
+            LOG.debugf("KRMSyncer %s: removed rule's kind %s is not served at the destination", id, removed.getKind());
+        } catch (KubernetesClientException e) {
+            rethrowIfDestinationGone(e);
+            // Kept in status, so that the next pass tries again.
+            RuleStatus status = new RuleStatus(removed.getGroup(), removed.getVersion(), removed.getKind());
+            status.setReason(ApiErrors.reason(e));
+            status.setLastError("the rule was removed but its copies could not be deleted: " + ApiErrors.message(e));
+            ruleStatuses.add(status);
+        }
+    }
+
+    private Watch acquire(WatchKey key) throws RuleFailure {
+        try {
+            return sources.acquire(id, key);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                throw new RuleFailure(ApiErrors.reason(e), "krm-sync may not list " + key
+                        + " in this cluster; grant get, list and watch on it (ClusterRole krm-sync-krmsyncer-sources, docs/krmsyncer.md)");
+            }
+            throw new RuleFailure(ApiErrors.reason(e), "listing " + key + " failed: " + ApiErrors.message(e));
+        }
+    }
+
+    private void syncObjects(RuleStatus status, List<Watch> watches, Copies copies) {
+        RuleKind kind = copies.kind();
+        String mapping = kind.namespaced() ? syncer.getSpec().getDestination().getNamespace() : null;
+        Map<String, String> wanted = new LinkedHashMap<>();
+        for (Watch watch : watches) {
+            for (GenericKubernetesResource source : watch.objects()) {
+                String namespace = kind.namespaced()
+                        ? Objects.requireNonNullElse(mapping, source.getMetadata().getNamespace()) : null;
+                String name = source.getMetadata().getName();
+                String sourceKey = keyOf(source.getMetadata().getNamespace(), name);
+                if (TrackingMetadata.ownership(source, owner) == Ownership.OTHER_OWNER) {
+                    // Another krm-sync owner's copy: it is synced from its own source (copies never chain).
+                    status.setSkipped(status.getSkipped() + 1);
+                    continue;
+                }
+                String copyKey = keyOf(namespace, name);
+                String collidesWith = wanted.putIfAbsent(copyKey, sourceKey);
+                if (collidesWith != null) {
+                    fail(status, "NameCollision", sourceKey + " and " + collidesWith + " would both be "
+                            + copyKey + " at the destination (spec.destination.namespace); only the first is synced");
+                    continue;
+                }
+                try {
+                    syncObject(status, copies, source, namespace);
+                } catch (UncopyableObjectException e) {
+                    status.setSkipped(status.getSkipped() + 1);
+                } catch (KubernetesClientException e) {
+                    rethrowIfDestinationGone(e);
+                    fail(status, ApiErrors.reason(e), kind.kind() + " " + sourceKey + ": " + ApiErrors.message(e));
+                }
+            }
+        }
+        sweep(status, copies, wanted.keySet());
+    }
+
+    private void syncObject(RuleStatus status, Copies copies, GenericKubernetesResource source, String namespace) {
+        String name = source.getMetadata().getName();
+        String memoKey = copies.kind() + "|" + keyOf(namespace, name);
+        String versions = syncer.getMetadata().getGeneration() + "|" + source.getMetadata().getResourceVersion() + "|"
+                + copyVersion(copies, namespace, name);
+        if (destination.isVerified(memoKey, versions)) {
+            status.setSynced(status.getSynced() + 1);
+            return;
+        }
+        Instant firstSeen = observations.firstSeen(id + "|" + memoKey, source.getMetadata().getResourceVersion());
+        var desired = engine.sanitizer().desiredCopy(source, namespace,
+                new SourceRef(clusterName, Objects.requireNonNullElse(source.getMetadata().getNamespace(), ""), name),
+                owner);
+        if (source.getMetadata().getGeneration() != null) {
+            desired.getMetadata().getAnnotations().put(TrackingMetadata.SOURCE_GENERATION_ANNOTATION,
+                    String.valueOf(source.getMetadata().getGeneration()));
+        }
+        if (copies.target().cache().get(namespace, name).isEmpty() && destination.namespaces().ensure(namespace)) {
+            LOG.infof("KRMSyncer %s: created namespace %s at %s", id, namespace, destination.server());
+        }
+        CopyResult result = engine.sync(copies.target(), desired, owner, policy);
+        if (result.outcome() == CopyResult.Outcome.CONFLICT) {
+            fail(status, "Conflict", result.message());
+            return;
+        }
+        wrote |= result.wrote();
+        if (result.carriedSourceChange()) {
+            metrics.copyLatency(KRMSyncer.RECONCILER, copies.target().cluster(), observations.since(firstSeen));
+        }
+        if (syncer.getSpec().isSyncStatus() && copies.kind().statusSubresource()) {
+            wrote |= syncStatus(copies, source, namespace);
+        }
+        destination.verified(memoKey, syncer.getMetadata().getGeneration() + "|"
+                + source.getMetadata().getResourceVersion() + "|" + copyVersion(copies, namespace, name));
+        status.setSynced(status.getSynced() + 1);
+    }
+
+    /** The source's status written through the copy's status subresource, when they differ. */
+    private boolean syncStatus(Copies copies, GenericKubernetesResource source, String namespace) {
+        Object sourceStatus = source.getAdditionalProperties().get("status");
+        GenericKubernetesResource live = copies.target().cache().get(namespace, source.getMetadata().getName())
+                .orElse(null);
+        if (sourceStatus == null || live == null || Objects.equals(sourceStatus, live.getAdditionalProperties().get("status"))) {
+            return false;
+        }
+        GenericKubernetesResource withStatus = engine.sanitizer().toGeneric(live);
+        withStatus.setAdditionalProperty("status", sourceStatus);
+        var resources = copies.target().resources();
+        GenericKubernetesResource updated = (namespace == null ? resources.resource(withStatus)
+                : resources.inNamespace(namespace).resource(withStatus)).updateStatus();
+        copies.target().cache().written(live, updated);
+        return true;
+    }
+
+    /** Deletes this KRMSyncer's copies of the kind that no selected source wants any more. */
+    private void sweep(RuleStatus status, Copies copies, Set<String> wanted) {
+        for (GenericKubernetesResource copy : copies.informer().getStore().list()) {
+            String copyKey = keyOf(copy.getMetadata().getNamespace(), copy.getMetadata().getName());
+            if (wanted.contains(copyKey) || TrackingMetadata.ownership(copy, owner) != Ownership.OWNED) {
+                continue;
+            }
+            try {
+                if (engine.deleteCopy(copies.target(), copy, owner)) {
+                    wrote = true;
+                    destination.forget(copies.kind() + "|" + copyKey);
+                    observations.forget(id + "|" + copies.kind() + "|" + copyKey);
+                }
+            } catch (KubernetesClientException e) {
+                rethrowIfDestinationGone(e);
+                fail(status, ApiErrors.reason(e), "deleting the copy " + copyKey + ", whose source is gone: "
+                        + ApiErrors.message(e));
+            }
+        }
+    }
+
+    private static void fail(RuleStatus status, String reason, String message) {
+        status.setFailed(status.getFailed() + 1);
+        status.setReason(reason);
+        status.setLastError(message);
+    }
+
+    /** Unanswered requests and refused credentials are about the destination, not one object: the pass stops. */
+    private static void rethrowIfDestinationGone(KubernetesClientException e) {
+        if (ApiErrors.isUnanswered(e) || e.getCode() == 401) {
+            throw e;
+        }
+    }
+
+    private static String copyVersion(Copies copies, String namespace, String name) {
+        return copies.target().cache().get(namespace, name).map(copy -> copy.getMetadata().getResourceVersion())
+                .orElse("-");
+    }
+
+    /** The source watches a kind's rules need: all namespaces if any rule (or the kind's scope) says so. */
+    private static Set<WatchKey> watchKeys(RuleKind kind, List<SyncRule> rules) {
+        boolean everywhere = !kind.namespaced()
+                || rules.stream().anyMatch(rule -> rule.getNamespaces() == null || rule.getNamespaces().isEmpty());
+        if (everywhere) {
+            return Set.of(new WatchKey(kind, null));
+        }
+        Set<WatchKey> keys = new HashSet<>();
+        rules.forEach(rule -> rule.getNamespaces().forEach(namespace -> keys.add(new WatchKey(kind, namespace))));
+        return keys;
+    }
+
+    static String kindKey(String group, String version, String kind) {
+        return groupOf(group) + "/" + version + "/" + kind;
+    }
+
+    private static String groupOf(String group) {
+        return group == null ? "" : group;
+    }
+
+    private static String keyOf(String namespace, String name) {
+        return namespace == null ? name : namespace + "/" + name;
+    }
+}

@@ -1,0 +1,67 @@
+package io.krmsync.krmsyncer;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.krmsync.sync.StatusConditions;
+
+/** What a KRMSyncer user does with kubectl, for tests. */
+record KRMSyncers(KubernetesClient client) {
+
+    /** kubectl create secret generic NAME --from-file=kubeconfig=dest-kubeconfig.yaml (or apply, to rotate it). */
+    void kubeconfigSecret(String namespace, String name, String key, String kubeconfig) {
+        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+                .withNamespace(namespace).endMetadata().withStringData(Map.of(key, kubeconfig)).build())
+                .createOr(existing -> existing.update());
+    }
+
+    KRMSyncer apply(String yaml) {
+        return client.resource(yaml).inNamespace("default").createOr(existing -> existing.update()) instanceof KRMSyncer s
+                ? s : get("default", client.getKubernetesSerialization().unmarshal(yaml, KRMSyncer.class).getMetadata().getName());
+    }
+
+    KRMSyncer applySample(String file) throws java.io.IOException {
+        return apply(Files.readString(Path.of("kubernetes/samples", file)));
+    }
+
+    KRMSyncer get(String namespace, String name) {
+        return client.resources(KRMSyncer.class).inNamespace(namespace).withName(name).get();
+    }
+
+    void edit(String namespace, String name, Consumer<KRMSyncerSpec> change) {
+        client.resources(KRMSyncer.class).inNamespace(namespace).withName(name).edit(syncer -> {
+            change.accept(syncer.getSpec());
+            return syncer;
+        });
+    }
+
+    /** The Ready condition once it has the given reason (kubectl wait --for=condition=Ready, or for a reason). */
+    Condition awaitReady(String namespace, String name, String reason) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> ready(namespace, name) != null
+                && reason.equals(ready(namespace, name).getReason()));
+        return ready(namespace, name);
+    }
+
+    Condition ready(String namespace, String name) {
+        return condition(namespace, name, StatusConditions.READY);
+    }
+
+    Condition condition(String namespace, String name, String type) {
+        KRMSyncer syncer = get(namespace, name);
+        return syncer == null || syncer.getStatus() == null ? null
+                : StatusConditions.find(syncer.getStatus().getConditions(), type).orElse(null);
+    }
+
+    RuleStatus rule(String namespace, String name, String kind) {
+        return get(namespace, name).getStatus().getRules().stream().filter(r -> kind.equals(r.getKind())).findFirst()
+                .orElse(null);
+    }
+}
