@@ -3,11 +3,14 @@ package io.krmsync.sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.Priority;
@@ -19,6 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.arc.profile.IfBuildProfile;
@@ -45,6 +50,13 @@ public class SandboxClusters {
     private static final List<String> CLUSTER_NAMES = List.of("cluster1", "cluster2", "cluster3", "cluster4");
     /** cluster4 is in no source at start: dropping its kubeconfig into {@link #CLUSTERS_DIRECTORY} adds it live. */
     private static final String SPARE_CLUSTER = "cluster4";
+    /**
+     * Seed 001 in the sandbox: KRMSyncer kubeconfig Secrets in cluster1's default namespace, as its usage example
+     * creates them, so that both of the seed's KRMSyncers apply as written (test-syncer.yaml pushes to cluster2,
+     * resource-sync.yaml to cluster3).
+     */
+    private static final Map<String, String> DESTINATION_SECRETS = Map.of("destination-kubeconfig", "cluster2",
+            "remote-cluster-kubeconfig", "cluster3");
     /** The watched kubeconfig directory of the sandbox ({@code krm-sync.clusters.directory} in the dev profile). */
     static final String CLUSTERS_DIRECTORY = "clusters.d";
     private static final String CRD_FILE_GLOB = "*-v1.yml";
@@ -81,6 +93,10 @@ public class SandboxClusters {
                 Files.writeString(kubeconfigPath(server), server.kubeconfig());
             }
             crds.forEach(crd -> installedCrds.add(crd.getMetadata().getName()));
+            for (var secret : DESTINATION_SECRETS.entrySet()) {
+                servers.get(0).create("/api/v1/namespaces/default/secrets", kubeconfigSecret(secret.getKey(),
+                        servers.get(CLUSTER_NAMES.indexOf(secret.getValue())).kubeconfig()));
+            }
         } catch (IOException | RuntimeException e) {
             stopServers();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -105,6 +121,7 @@ public class SandboxClusters {
                 .append("  ").append(kubectl).append(" create configmap app-config --from-literal=a=b\n")
                 .append("  ").append(kubectl).append(" get configmapsyncers -o wide\n")
                 .append("  ").append(kubectl).append(" apply -f kubernetes/samples/example-cm.yaml   # then look in cluster2/3\n")
+                .append("  ").append(kubectl).append(" apply -f kubernetes/samples/test-syncer.yaml   # KRMSyncer: default's ConfigMaps to cluster2\n")
                 .append("  curl http://localhost:").append(httpPort).append("/q/health\n")
                 .append("  curl http://localhost:").append(httpPort).append("/q/metrics\n")
                 .append("The clusters live in memory: stopping quarkus:dev (or a live reload) starts them empty again.");
@@ -144,6 +161,13 @@ public class SandboxClusters {
         for (CustomResourceDefinition crd : crds) {
             server.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
         }
+    }
+
+    private static Secret kubeconfigSecret(String name, String kubeconfig) {
+        return new SecretBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withType("Opaque").withData(Map.of("kubeconfig",
+                        Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))))
+                .build();
     }
 
     /** The CRDs the operator SDK generated at build time, e.g. {@code target/kubernetes/<plural>.<group>-v1.yml}. */

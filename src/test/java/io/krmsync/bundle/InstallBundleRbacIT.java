@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,22 +29,28 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 class InstallBundleRbacIT {
 
     /** "group/resource" (core group: "") to the verbs the code uses, with where it uses them. */
-    static final Map<String, Set<String>> NEEDED = Map.of(
+    static final Map<String, Set<String>> NEEDED = Map.ofEntries(
             // ConfigMapSyncerReconciler: informers on sources and copies, cleanup list; CopyEngine create/update/delete.
             // PropagationReconciler: labelled sources (primary informer, SourceDeletions, the sweep's list).
-            "/configmaps", Set.of("get", "list", "watch", "create", "update", "delete"),
+            Map.entry("/configmaps", Set.of("get", "list", "watch", "create", "update", "delete")),
             // ConfigMapSyncer as for ConfigMaps; KubeconfigSecretSource: cluster kubeconfig Secrets (list, watch).
-            "/secrets", Set.of("get", "list", "watch", "create", "update", "delete"),
+            Map.entry("/secrets", Set.of("get", "list", "watch", "create", "update", "delete")),
             // ConfigMapSyncerReconciler: namespace informer; ClusterIdentity: get kube-system (the local cluster's UID).
-            "/namespaces", Set.of("get", "list", "watch"),
+            Map.entry("/namespaces", Set.of("get", "list", "watch")),
             // EventRecorder: core v1 Events on syncers, on propagated ConfigMaps and on refused kubeconfig Secrets.
-            "/events", Set.of("create"),
+            Map.entry("/events", Set.of("create")),
             // The operator SDK: primary informer, finalizer add/remove (update or patch without server-side apply).
-            "config.example.com/configmapsyncers", Set.of("get", "list", "watch", "update", "patch"),
+            Map.entry("config.example.com/configmapsyncers", Set.of("get", "list", "watch", "update", "patch")),
             // Status written by the SDK (UpdateControl.patchStatus).
-            "config.example.com/configmapsyncers/status", Set.of("update", "patch"),
+            Map.entry("config.example.com/configmapsyncers/status", Set.of("update", "patch")),
             // Needed where the OwnerReferencesPermissionEnforcement admission plugin checks ownerReferences.
-            "config.example.com/configmapsyncers/finalizers", Set.of("update"));
+            Map.entry("config.example.com/configmapsyncers/finalizers", Set.of("update")),
+            // KRMSyncerReconciler, as for ConfigMapSyncer; its kubeconfig Secrets are read with the Secret rights above.
+            Map.entry("syncer.gkelabs.io/krmsyncers", Set.of("get", "list", "watch", "update", "patch")),
+            Map.entry("syncer.gkelabs.io/krmsyncers/status", Set.of("update", "patch")),
+            Map.entry("syncer.gkelabs.io/krmsyncers/finalizers", Set.of("update")),
+            // SourceWatches: the kinds of seed 001's KRMSyncers (ClusterRole krm-sync-krmsyncer-sources, by aggregation).
+            Map.entry("networking.k8s.io/ingresses", Set.of("get", "list", "watch")));
 
     private static List<HasMetadata> resources;
 
@@ -92,6 +99,11 @@ class InstallBundleRbacIT {
                 .map(b -> b.getRoleRef().getName()).collect(Collectors.toSet());
         bound.addAll(Manifests.ofType(resources, RoleBinding.class).stream()
                 .map(b -> b.getRoleRef().getName()).toList());
+        Set<String> aggregated = Manifests.ofType(resources, ClusterRole.class).stream()
+                .filter(role -> bound.contains(role.getMetadata().getName()))
+                .flatMap(role -> aggregatedInto(role).stream()).map(role -> role.getMetadata().getName())
+                .collect(Collectors.toSet());
+        bound.addAll(aggregated);
         assertThat(bound).containsAll(names(Manifests.ofType(resources, ClusterRole.class)));
     }
 
@@ -118,7 +130,20 @@ class InstallBundleRbacIT {
                 .collect(Collectors.toSet());
         return Manifests.ofType(resources, ClusterRole.class).stream()
                 .filter(role -> bound.contains(role.getMetadata().getName()))
+                .flatMap(role -> Stream.concat(Stream.of(role), aggregatedInto(role).stream()))
                 .flatMap(role -> role.getRules().stream())
+                .toList();
+    }
+
+    /** The bundle's ClusterRoles whose labels match the aggregation rule of {@code role}, as the API server merges them. */
+    private static List<ClusterRole> aggregatedInto(ClusterRole role) {
+        if (role.getAggregationRule() == null) {
+            return List.of();
+        }
+        return Manifests.ofType(resources, ClusterRole.class).stream()
+                .filter(other -> other != role && role.getAggregationRule().getClusterRoleSelectors().stream()
+                        .anyMatch(selector -> other.getMetadata().getLabels() != null && other.getMetadata().getLabels()
+                                .entrySet().containsAll(selector.getMatchLabels().entrySet())))
                 .toList();
     }
 

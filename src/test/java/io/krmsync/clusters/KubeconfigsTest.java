@@ -168,6 +168,29 @@ class KubeconfigsTest {
     }
 
     @Test
+    void currentContextAloneIsReadAndVettedForASingleClusterReference() throws Exception {
+        String withRefusedOther = multiContextKubeconfig("current-context: prod-east")
+                .replace("contexts:\n", "contexts:\n- name: risky\n  context: {cluster: east, user: runner}\n")
+                .replace("users:\n", "users:\n- name: runner\n  user: {" + EXEC_USER + "}\n");
+
+        ClusterKubeconfig destination = Kubeconfigs.parseCurrentContext("default/destination-kubeconfig", ORIGIN,
+                withRefusedOther, KubeconfigPolicy.strict());
+
+        assertThat(destination.name()).isEqualTo("default/destination-kubeconfig");
+        assertThat(destination.config().getMasterUrl()).isEqualTo("https://east.example:6443/");
+        assertThat(destination.config().getAutoOAuthToken()).isEqualTo(TOKEN);
+        InvalidKubeconfigException refused = catchThrowableOfType(InvalidKubeconfigException.class,
+                () -> Kubeconfigs.parseCurrentContext("d", ORIGIN,
+                        withRefusedOther.replace("current-context: prod-east", "current-context: risky"),
+                        KubeconfigPolicy.strict()));
+        assertThat(refused.reason()).isEqualTo("ExecRefused");
+        assertThat(refused.getMessage()).doesNotContain(SECRETS);
+        InvalidKubeconfigException unset = catchThrowableOfType(InvalidKubeconfigException.class,
+                () -> Kubeconfigs.parseCurrentContext("d", ORIGIN, multiContextKubeconfig(""), KubeconfigPolicy.strict()));
+        assertThat(unset.reason()).isEqualTo("NoCurrentContext");
+    }
+
+    @Test
     void oneContextMustBeTheCurrentContext() {
         String unset = kubeconfig("", TOKEN_USER).replace("current-context: kind-kind\n", "");
         String dangling = kubeconfig("", TOKEN_USER).replace("current-context: kind-kind", "current-context: other");
