@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 public final class ObjectSanitizer {
 
     public static final String SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
+    static final String BOOTSTRAP_TOKEN_TYPE = "bootstrap.kubernetes.io/token";
+    /** Published in every namespace by each cluster's own controller, with that cluster's CA. */
+    static final String ROOT_CA_CONFIG_MAP = "kube-root-ca.crt";
     static final String LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration";
     private static final Set<String> NON_CONTENT_FIELDS = Set.of("apiVersion", "kind", "metadata", "status");
 
@@ -32,7 +35,8 @@ public final class ObjectSanitizer {
     }
 
     /**
-     * @throws UncopyableObjectException for objects that must never be copied (service-account tokens)
+     * @throws UncopyableObjectException for objects that must never be copied: service-account and bootstrap tokens,
+     *         the root CA ConfigMap (a copy would replace the target cluster's own CA bundle)
      */
     public GenericKubernetesResource desiredCopy(HasMetadata source, String targetNamespace, SourceRef sourceRef,
             CopyOwner owner) {
@@ -41,6 +45,15 @@ public final class ObjectSanitizer {
                 && SERVICE_ACCOUNT_TOKEN_TYPE.equals(generic.getAdditionalProperties().get("type"))) {
             throw new UncopyableObjectException("ServiceAccountTokenSecret",
                     "Secret " + sourceRef + " is a service-account token; tokens are bound to their cluster and namespace and are never copied");
+        }
+        if ("Secret".equals(generic.getKind())
+                && BOOTSTRAP_TOKEN_TYPE.equals(generic.getAdditionalProperties().get("type"))) {
+            throw new UncopyableObjectException("ClusterLocalObject",
+                    "Secret " + sourceRef + " is a bootstrap token of its cluster; never copied");
+        }
+        if ("ConfigMap".equals(generic.getKind()) && ROOT_CA_CONFIG_MAP.equals(generic.getMetadata().getName())) {
+            throw new UncopyableObjectException("ClusterLocalObject", "ConfigMap " + sourceRef
+                    + " is the cluster's root CA bundle, which every cluster publishes in every namespace itself; never copied");
         }
         KindRules rules = KindRules.forKind(generic.getApiVersion(), generic.getKind());
 

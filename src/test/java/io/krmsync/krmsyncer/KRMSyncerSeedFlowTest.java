@@ -23,6 +23,9 @@ class KRMSyncerSeedFlowTest {
 
     @Test
     void usageExample() throws Exception {
+        // As on a real cluster, each cluster publishes its own CA bundle in every namespace: never to be copied over.
+        clusters.kubectl("cluster1").createConfigMap("default", "kube-root-ca.crt", "ca.crt=cluster1-ca");
+        clusters.kubectl("cluster2").createConfigMap("default", "kube-root-ca.crt", "ca.crt=cluster2-ca");
         KRMSyncers active = new KRMSyncers(clusters.client("cluster1"));
         // kubectl create secret generic destination-kubeconfig --from-file=kubeconfig=dest-kubeconfig.yaml
         active.kubeconfigSecret("default", "destination-kubeconfig", "kubeconfig", clusters.kubeconfigContent("cluster2"));
@@ -51,8 +54,11 @@ class KRMSyncerSeedFlowTest {
             RuleStatus rule = active.rule("default", "configmap-sync", "ConfigMap");
             assertThat(rule.getSynced()).isEqualTo(1);
             assertThat(rule.getFailed()).isZero();
+            assertThat(rule.getSkipped()).as("kube-root-ca.crt").isEqualTo(1);
             assertThat(active.get("default", "configmap-sync").getStatus().getSummary()).isEqualTo("1/1");
         });
+        assertThat(clusters.kubectl("cluster2").configMap("default", "kube-root-ca.crt").getData())
+                .containsEntry("ca.crt", "cluster2-ca");
 
         clusters.client("cluster1").configMaps().inNamespace("default").withName("test-sync-data").delete();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(

@@ -181,6 +181,22 @@ class ObjectSanitizerTest {
                 .hasMessageNotContaining("dG9rZW4=");
     }
 
+    @Test
+    void refusesObjectsEveryClusterMakesForItself() {
+        ConfigMap rootCa = new ConfigMapBuilder().withNewMetadata().withName("kube-root-ca.crt").withNamespace("default")
+                .endMetadata().withData(Map.of("ca.crt", "-----BEGIN CERTIFICATE-----")).build();
+        Secret bootstrapToken = new SecretBuilder().withNewMetadata().withName("bootstrap-token-abcdef")
+                .withNamespace("kube-system").endMetadata().withType("bootstrap.kubernetes.io/token")
+                .withData(Map.of("token-secret", "c2VjcmV0")).build();
+
+        for (var source : List.of(rootCa, bootstrapToken)) {
+            assertThatThrownBy(() -> sanitizer.desiredCopy(source, "dev", SOURCE, OWNER))
+                    .isInstanceOfSatisfying(UncopyableObjectException.class,
+                            e -> assertThat(e.reason()).isEqualTo("ClusterLocalObject"))
+                    .hasMessageNotContaining("c2VjcmV0");
+        }
+    }
+
     private static Service serviceWithClusterIps() {
         return new ServiceBuilder()
                 .withNewMetadata().withName("web").withNamespace("default").endMetadata()
