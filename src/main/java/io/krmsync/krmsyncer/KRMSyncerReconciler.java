@@ -281,7 +281,9 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
             status.setLastSyncTime(now.toString());
         }
         var before = StatusConditions.find(previous.getConditions(), StatusConditions.READY);
-        if (before.map(c -> !Objects.equals(c.getReason(), outcome.reason())).orElse(true)) {
+        // Waiting for watches to list is a step of every start and resume, not news worth an event.
+        if (!Reason.WATCHES_STARTING.equals(outcome.reason())
+                && before.map(c -> !Objects.equals(c.getReason(), outcome.reason())).orElse(true)) {
             if (outcome.ready()) {
                 events.normal(syncer, outcome.reason(), outcome.message());
             } else {
