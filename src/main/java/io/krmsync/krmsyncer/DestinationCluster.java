@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.krmsync.clusters.ClusterKubeconfig;
 import io.krmsync.sync.CopyNamespaces;
@@ -124,25 +123,7 @@ final class DestinationCluster implements AutoCloseable {
                 .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
         informer.exceptionHandler((started, failure) -> true);
         WatchedCopyCache<GenericKubernetesResource> cache = new WatchedCopyCache<>(informer.getStore());
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource copy) {
-                cache.seen(copy);
-                onCopyEvent.run();
-            }
-
-            @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-                cache.seen(after);
-                onCopyEvent.run();
-            }
-
-            @Override
-            public void onDelete(GenericKubernetesResource copy, boolean finalStateUnknown) {
-                cache.deleted(copy);
-                onCopyEvent.run();
-            }
-        });
+        informer.addEventHandler(cache.eventHandler(copy -> onCopyEvent.run()));
         informer.start().whenComplete((ignored, failure) -> {
             if (failure != null) {
                 LOG.warnf("KRMSyncer %s: watching %s copies at %s failed (%s); retrying", owner.identity(), kind,

@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -114,7 +113,7 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
         // Keep retrying after any failure, the first list included: the cluster may come back; removal closes it.
         informer.exceptionHandler((started, failure) -> true);
         WatchedCopyCache<ConfigMap> cache = new WatchedCopyCache<>(informer.getStore());
-        informer.addEventHandler(new CopyEvents(cache));
+        informer.addEventHandler(cache.eventHandler(this::trigger));
         Provider provider = new Provider(cluster, informer,
                 new CopyTarget<>(cluster.name(), ConfigMap.class, cluster.client().configMaps(), cache),
                 new CopyNamespaces(cluster.client(), PropagationReconciler.NAME));
@@ -165,34 +164,6 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
         }
         sources.list().forEach(source -> getEventHandler().handleEvent(new Event(ResourceID.fromResource(source))));
         sweep.accept(provider);
-    }
-
-    /** Keeps the cache's record of our own writes current and triggers the copy's source. */
-    private final class CopyEvents implements ResourceEventHandler<ConfigMap> {
-
-        private final WatchedCopyCache<ConfigMap> cache;
-
-        CopyEvents(WatchedCopyCache<ConfigMap> cache) {
-            this.cache = cache;
-        }
-
-        @Override
-        public void onAdd(ConfigMap copy) {
-            cache.seen(copy);
-            trigger(copy);
-        }
-
-        @Override
-        public void onUpdate(ConfigMap before, ConfigMap after) {
-            cache.seen(after);
-            trigger(after);
-        }
-
-        @Override
-        public void onDelete(ConfigMap copy, boolean finalStateUnknown) {
-            cache.deleted(copy);
-            trigger(copy);
-        }
     }
 
     private void trigger(ConfigMap copy) {

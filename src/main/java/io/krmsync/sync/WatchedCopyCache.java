@@ -4,8 +4,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.Store;
 
@@ -14,7 +16,7 @@ import io.fabric8.kubernetes.client.informers.cache.Store;
  * one of our writes, and while the store still holds exactly the version that write replaced, reads return what we
  * wrote, so that the next reconcile does not act on a stale copy. As soon as the store holds anything else (our write,
  * or someone's later edit), the store wins. The informer's owner calls {@link #seen} and {@link #deleted} for every
- * event.
+ * event, or registers {@link #eventHandler}.
  */
 public final class WatchedCopyCache<T extends HasMetadata> implements CopyCache<T> {
 
@@ -56,6 +58,32 @@ public final class WatchedCopyCache<T extends HasMetadata> implements CopyCache<
 
     public void deleted(T object) {
         recentWrites.remove(keyOf(object));
+    }
+
+    /**
+     * The handler to register on the informer: keeps this cache's record of our writes current, then hands every
+     * added, updated or deleted copy to {@code onEvent} (which must not block: it runs on the informer's thread).
+     */
+    public ResourceEventHandler<T> eventHandler(Consumer<T> onEvent) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T copy) {
+                seen(copy);
+                onEvent.accept(copy);
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                seen(after);
+                onEvent.accept(after);
+            }
+
+            @Override
+            public void onDelete(T copy, boolean finalStateUnknown) {
+                deleted(copy);
+                onEvent.accept(copy);
+            }
+        };
     }
 
     private static String versionOf(HasMetadata object) {

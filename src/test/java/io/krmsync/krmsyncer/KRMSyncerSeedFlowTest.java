@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -20,6 +21,11 @@ import io.quarkus.test.junit.QuarkusTest;
 class KRMSyncerSeedFlowTest {
 
     TestClusters clusters;
+
+    @AfterEach
+    void deleteSyncers() {
+        new KRMSyncers(clusters.client("cluster1")).deleteAll();
+    }
 
     @Test
     void usageExample() throws Exception {

@@ -60,6 +60,16 @@ record KRMSyncers(KubernetesClient client) {
                 : StatusConditions.find(syncer.getStatus().getConditions(), type).orElse(null);
     }
 
+    /**
+     * Deletes every KRMSyncer in the cluster and waits until they are gone: test classes with the same clusters share
+     * one running operator, and a KRMSyncer left behind would keep pushing into the next class's clusters.
+     */
+    void deleteAll() {
+        client.resources(KRMSyncer.class).inAnyNamespace().delete();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> client.resources(KRMSyncer.class).inAnyNamespace().list().getItems().isEmpty());
+    }
+
     RuleStatus rule(String namespace, String name, String kind) {
         return get(namespace, name).getStatus().getRules().stream().filter(r -> kind.equals(r.getKind())).findFirst()
                 .orElse(null);
