@@ -98,6 +98,18 @@ final class DestinationCluster implements AutoCloseable {
         });
     }
 
+    /**
+     * Asks the destination for its core API when a copy watch is down, so that an outage with nothing to write still
+     * surfaces.
+     *
+     * @throws io.fabric8.kubernetes.client.KubernetesClientException when the destination does not answer
+     */
+    void checkReachable() {
+        if (copies.values().stream().anyMatch(each -> each.synced() && !each.informer().isWatching())) {
+            client.getApiResources("v1");
+        }
+    }
+
     boolean isVerified(String copyKey, String versions) {
         return versions.equals(verified.get(copyKey));
     }
@@ -121,7 +133,12 @@ final class DestinationCluster implements AutoCloseable {
         var resources = client.genericKubernetesResources(kind.context());
         SharedIndexInformer<GenericKubernetesResource> informer = resources.inAnyNamespace()
                 .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
-        informer.exceptionHandler((started, failure) -> true);
+        // Keep retrying, and let the KRMSyncer look: a watch that cannot be re-established is how an outage in a
+        // steady state (nothing to write) shows, see #checkReachable.
+        informer.exceptionHandler((started, failure) -> {
+            onCopyEvent.run();
+            return true;
+        });
         WatchedCopyCache<GenericKubernetesResource> cache = new WatchedCopyCache<>(informer.getStore());
         informer.addEventHandler(cache.eventHandler(copy -> onCopyEvent.run()));
         informer.start().whenComplete((ignored, failure) -> {

@@ -64,8 +64,6 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
     private static final Logger LOG = Logger.getLogger(KRMSyncerReconciler.class);
     private static final String SECRET_INDEX = "kubeconfig-secret";
     private static final String SUSPENDED_CONDITION = "Suspended";
-    /** Failures that may heal by themselves (unreachable, forbidden, conflicts) are retried on this period. */
-    private static final long RETRY_MILLIS = TimeUnit.SECONDS.toMillis(30);
 
     private final CopyEngine engine;
     private final EventRecorder events;
@@ -74,6 +72,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
     private final RemoteClients clients;
     private final KubeconfigPolicy kubeconfigPolicy;
     private final String clusterName;
+    private final long retryMillis;
     private final SourceObservations observations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<Secret, KRMSyncer> secrets;
@@ -82,7 +81,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     public KRMSyncerReconciler(CopyEngine engine, EventRecorder events, SyncMetrics metrics,
             KubernetesSerialization serialization, RemoteClients clients, ClustersConfig clustersConfig,
-            LocalClusterConfig localCluster) {
+            LocalClusterConfig localCluster, KRMSyncerConfig config) {
         this.engine = engine;
         this.events = events;
         this.metrics = metrics;
@@ -90,6 +89,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         this.clients = clients;
         this.kubeconfigPolicy = clustersConfig.insecure().policy();
         this.clusterName = localCluster.name();
+        this.retryMillis = config.retryInterval().toMillis();
     }
 
     @Override
@@ -180,7 +180,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
                             : ((RuleFailure) e).reason();
             events.warning(syncer, Reason.DELETE_FAILED, "deletionPolicy Delete: the copies could not all be deleted ("
                     + reason + ": " + e.getMessage() + "); retrying. Set deletionPolicy to Retain to let go of them.");
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY_MILLIS);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryMillis);
         }
         destinations.release(id);
         return DeleteControl.defaultDelete();
@@ -252,7 +252,8 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
             return new Outcome(false, Reason.WATCHES_STARTING, "waiting for the watches on the rules' kinds to list them",
                     true);
         }
-        return new Outcome(true, Reason.SYNCED, pass.summary() + " objects in sync at " + pass.destinationServer(), false);
+        // Looked at again periodically: an outage with nothing to write shows only as a destination watch gone down.
+        return new Outcome(true, Reason.SYNCED, pass.summary() + " objects in sync at " + pass.destinationServer(), true);
     }
 
     /** After a problem before the pass, the copies stay where they are: status keeps reporting them. */
@@ -297,7 +298,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         } else {
             control = UpdateControl.noUpdate();
         }
-        return outcome.retry() ? control.rescheduleAfter(RETRY_MILLIS) : control;
+        return outcome.retry() ? control.rescheduleAfter(retryMillis) : control;
     }
 
     /** A destination that cannot be used, before anything is synced. */

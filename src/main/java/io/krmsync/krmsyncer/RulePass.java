@@ -73,6 +73,7 @@ final class RulePass {
 
     /** @param previousRules the kinds the last status listed: those no longer in the spec lose their copies */
     void run(List<RuleStatus> previousRules) {
+        destination.checkReachable();
         Map<String, List<SyncRule>> rulesByKind = new LinkedHashMap<>();
         for (SyncRule rule : syncer.getSpec().getRules()) {
             rulesByKind.computeIfAbsent(kindKey(rule.getGroup(), rule.getVersion(), rule.getKind()),

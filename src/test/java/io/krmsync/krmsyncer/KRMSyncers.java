@@ -23,9 +23,13 @@ record KRMSyncers(KubernetesClient client) {
                 .createOr(existing -> existing.update());
     }
 
+    /** kubectl apply -f: into the manifest's namespace, default if it names none. */
     KRMSyncer apply(String yaml) {
-        return client.resource(yaml).inNamespace("default").createOr(existing -> existing.update()) instanceof KRMSyncer s
-                ? s : get("default", client.getKubernetesSerialization().unmarshal(yaml, KRMSyncer.class).getMetadata().getName());
+        KRMSyncer syncer = client.getKubernetesSerialization().unmarshal(yaml, KRMSyncer.class);
+        if (syncer.getMetadata().getNamespace() == null) {
+            syncer.getMetadata().setNamespace("default");
+        }
+        return client.resource(syncer).createOr(existing -> existing.update());
     }
 
     KRMSyncer applySample(String file) throws java.io.IOException {

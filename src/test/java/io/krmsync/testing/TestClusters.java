@@ -55,6 +55,7 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
         // Longer than the tests' waits for event-driven deletes, so that those never pass thanks to a sweep.
         properties.put("krm-sync.propagation.sweep-interval", "15s");
         properties.put("krm-sync.propagation.retry-interval", "1s");
+        properties.put("krm-sync.krmsyncer.retry-interval", "2s");
         return properties;
     }
 
