@@ -2,6 +2,7 @@ package io.krmsync.krmsyncer;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,32 +216,39 @@ final class RulePass {
         RuleKind kind = copies.kind();
         String mapping = kind.namespaced() ? syncer.getSpec().getDestination().getNamespace() : null;
         Map<String, String> wanted = new LinkedHashMap<>();
-        for (Watch watch : watches) {
-            for (GenericKubernetesResource source : watch.objects()) {
-                String namespace = kind.namespaced()
-                        ? Objects.requireNonNullElse(mapping, source.getMetadata().getNamespace()) : null;
-                String name = source.getMetadata().getName();
-                String sourceKey = keyOf(source.getMetadata().getNamespace(), name);
-                if (TrackingMetadata.ownership(source, owner) == Ownership.OTHER_OWNER) {
-                    // Another krm-sync owner's copy: it is synced from its own source (copies never chain).
-                    status.setSkipped(status.getSkipped() + 1);
-                    continue;
-                }
-                String copyKey = keyOf(namespace, name);
-                String collidesWith = wanted.putIfAbsent(copyKey, sourceKey);
-                if (collidesWith != null) {
-                    fail(status, "NameCollision", sourceKey + " and " + collidesWith + " would both be "
-                            + copyKey + " at the destination (spec.destination.namespace); only the first is synced");
-                    continue;
-                }
-                try {
-                    syncObject(status, copies, source, namespace);
-                } catch (UncopyableObjectException e) {
-                    status.setSkipped(status.getSkipped() + 1);
-                } catch (KubernetesClientException e) {
-                    rethrowIfDestinationGone(e);
-                    fail(status, ApiErrors.reason(e), kind.kind() + " " + sourceKey + ": " + ApiErrors.message(e));
-                }
+        List<GenericKubernetesResource> selected = new ArrayList<>();
+        watches.forEach(watch -> selected.addAll(watch.objects()));
+        if (mapping != null) {
+            // Same-named sources in several namespaces claim one copy. The source the copy already comes from keeps it,
+            // else the oldest: never the order of the watches, which would let a newcomer take over an existing copy.
+            selected.sort(Comparator
+                    .comparing((GenericKubernetesResource source) -> !isSourceOfCopy(copies, mapping, source))
+                    .thenComparing(RulePass::createdAt).thenComparing(source -> source.getMetadata().getNamespace()));
+        }
+        for (GenericKubernetesResource source : selected) {
+            String namespace = kind.namespaced()
+                    ? Objects.requireNonNullElse(mapping, source.getMetadata().getNamespace()) : null;
+            String name = source.getMetadata().getName();
+            String sourceKey = keyOf(source.getMetadata().getNamespace(), name);
+            if (TrackingMetadata.ownership(source, owner) == Ownership.OTHER_OWNER) {
+                // Another krm-sync owner's copy: it is synced from its own source (copies never chain).
+                status.setSkipped(status.getSkipped() + 1);
+                continue;
+            }
+            String copyKey = keyOf(namespace, name);
+            String collidesWith = wanted.putIfAbsent(copyKey, sourceKey);
+            if (collidesWith != null) {
+                fail(status, "NameCollision", sourceKey + " and " + collidesWith + " would both be "
+                        + copyKey + " at the destination (spec.destination.namespace); only the first is synced");
+                continue;
+            }
+            try {
+                syncObject(status, copies, source, namespace);
+            } catch (UncopyableObjectException e) {
+                status.setSkipped(status.getSkipped() + 1);
+            } catch (KubernetesClientException e) {
+                rethrowIfDestinationGone(e);
+                fail(status, ApiErrors.reason(e), kind.kind() + " " + sourceKey + ": " + ApiErrors.message(e));
             }
         }
         sweep(status, copies, wanted.keySet());
@@ -298,6 +306,20 @@ final class RulePass {
                 : resources.inNamespace(namespace).resource(withStatus)).updateStatus();
         copies.target().cache().written(live, updated);
         return true;
+    }
+
+    /** Whether the copy at the destination was made from this source (its source annotation names it). */
+    private boolean isSourceOfCopy(Copies copies, String namespace, GenericKubernetesResource source) {
+        String name = source.getMetadata().getName();
+        String ref = new SourceRef(clusterName, source.getMetadata().getNamespace(), name).toString();
+        return copies.target().cache().get(namespace, name).map(copy -> copy.getMetadata().getAnnotations())
+                .map(annotations -> annotations.get(TrackingMetadata.SOURCE_ANNOTATION)).filter(ref::equals)
+                .isPresent();
+    }
+
+    private static Instant createdAt(GenericKubernetesResource source) {
+        String created = source.getMetadata().getCreationTimestamp();
+        return created == null ? Instant.MAX : Instant.parse(created);
     }
 
     /** Deletes this KRMSyncer's copies of the kind that no selected source wants any more. */
