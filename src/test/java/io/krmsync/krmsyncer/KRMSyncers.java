@@ -32,6 +32,13 @@ record KRMSyncers(KubernetesClient client) {
         return client.resource(syncer).createOr(existing -> existing.update());
     }
 
+    /** kubectl apply -n NAMESPACE -f - */
+    KRMSyncer apply(String namespace, String yaml) {
+        KRMSyncer syncer = client.getKubernetesSerialization().unmarshal(yaml, KRMSyncer.class);
+        return client.resources(KRMSyncer.class).inNamespace(namespace).resource(syncer)
+                .createOr(existing -> existing.update());
+    }
+
     KRMSyncer applySample(String file) throws java.io.IOException {
         return apply(Files.readString(Path.of("kubernetes/samples", file)));
     }
