@@ -11,6 +11,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -54,6 +55,11 @@ class KRMSyncerRulesTest {
             .withNamespaced(false).build();
 
     TestClusters clusters;
+
+    @AfterEach
+    void deleteSyncers() {
+        new KRMSyncers(clusters.client("cluster1")).deleteAll();
+    }
 
     @Inject
     KRMSyncerReconciler reconciler;
