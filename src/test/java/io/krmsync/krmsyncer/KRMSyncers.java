@@ -2,9 +2,11 @@ package io.krmsync.krmsyncer;
 
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -16,11 +18,15 @@ import io.krmsync.sync.StatusConditions;
 /** What a KRMSyncer user does with kubectl, for tests. */
 record KRMSyncers(KubernetesClient client) {
 
-    /** kubectl create secret generic NAME --from-file=kubeconfig=dest-kubeconfig.yaml (or apply, to rotate it). */
+    /**
+     * kubectl create secret generic NAME --from-file=kubeconfig=dest-kubeconfig.yaml (or apply, to rotate it). As
+     * {@code data}: the in-memory server keeps {@code stringData} verbatim on update instead of converting it.
+     */
     void kubeconfigSecret(String namespace, String name, String key, String kubeconfig) {
         client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                .withNamespace(namespace).endMetadata().withStringData(Map.of(key, kubeconfig)).build())
-                .createOr(existing -> existing.update());
+                .withNamespace(namespace).endMetadata()
+                .withData(Map.of(key, Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))))
+                .build()).createOr(existing -> existing.update());
     }
 
     /** kubectl apply -f: into the manifest's namespace, default if it names none. */
