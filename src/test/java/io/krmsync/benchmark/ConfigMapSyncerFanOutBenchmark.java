@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 import org.junit.jupiter.api.Tag;
@@ -36,12 +35,9 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceSubresourcesBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
@@ -212,23 +208,8 @@ class ConfigMapSyncerFanOutBenchmark {
 
     /** The CRD the build generates when present (it is what production installs), else one derived from the class. */
     private String installCrd() throws IOException {
-        Path generated = Path.of(System.getProperty("benchmark.crd", GENERATED_CRD));
-        CustomResourceDefinition crd;
-        String origin;
-        if (Files.isRegularFile(generated)) {
-            crd = driver.getKubernetesSerialization().unmarshal(Files.readString(generated), CustomResourceDefinition.class);
-            origin = generated.toString();
-        } else {
-            crd = CustomResourceDefinitionContext.v1CRDFromCustomResourceType(ConfigMapSyncer.class).build();
-            origin = "derived from ConfigMapSyncer.class (" + generated + " not built)";
-        }
-        crd.getSpec().getVersions().forEach(version -> {
-            if (version.getSubresources() == null || version.getSubresources().getStatus() == null) {
-                version.setSubresources(new CustomResourceSubresourcesBuilder().withNewStatus().endStatus().build());
-            }
-        });
-        driver.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        return origin;
+        return BenchmarkCrds.install(driver, ConfigMapSyncer.class, Path.of(System.getProperty("benchmark.crd",
+                GENERATED_CRD)));
     }
 
     private Map<String, String> setUpNamespacesAndSource() {
@@ -365,18 +346,8 @@ class ConfigMapSyncerFanOutBenchmark {
      * @return when the operator last did something
      */
     private long awaitQuiet(ReconcileTracker tracker, long from, long minExecutions) throws InterruptedException {
-        long quietNanos = quietMillis * 1_000_000L;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long last = Math.max(from, Math.max(dispatcher.lastWriteNanos(OPERATOR), tracker.lastActivityNanos()));
-            if (tracker.inFlight() == 0 && tracker.executions() >= minExecutions && System.nanoTime() - last >= quietNanos) {
-                return last;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the operator did not go quiet within " + timeout);
-            }
-            Thread.sleep(50);
-        }
+        return tracker.awaitQuiet(from, minExecutions, () -> dispatcher.lastWriteNanos(OPERATOR),
+                Duration.ofMillis(quietMillis), timeout);
     }
 
     // --- observing the copies -----------------------------------------------------------------------------------
@@ -566,26 +537,14 @@ class ConfigMapSyncerFanOutBenchmark {
 
     /** With -Dbenchmark.jfr=true, a Java Flight Recorder profile of each timed window, for finding where time goes. */
     private static Recording startRecording() throws IOException, java.text.ParseException {
-        if (!Boolean.getBoolean("benchmark.jfr")) {
-            return null;
-        }
-        Recording recording = new Recording(Configuration.getConfiguration("profile"));
-        // CPU-time sampling (JDK 25+, Linux): attributes CPU, not wall time, which on a loaded machine differs a lot.
-        recording.enable("jdk.CPUTimeSample").with("throttle", "1ms");
-        recording.start();
-        return recording;
+        return Measurements.startRecording(Boolean.getBoolean("benchmark.jfr"));
     }
 
     private void stopRecording(Recording recording, String label) throws IOException {
-        if (recording == null) {
-            return;
+        Path file = Measurements.stopRecording(recording, reportFile.toAbsolutePath().getParent().resolve(label + ".jfr"));
+        if (file != null) {
+            report.note("JFR profile of " + label + ": " + file);
         }
-        recording.stop();
-        Path file = reportFile.toAbsolutePath().getParent().resolve(label + ".jfr");
-        Files.createDirectories(file.getParent());
-        recording.dump(file);
-        recording.close();
-        report.note("JFR profile of " + label + ": " + file);
     }
 
     // --- machine ------------------------------------------------------------------------------------------------

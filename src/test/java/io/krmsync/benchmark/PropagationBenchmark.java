@@ -1,21 +1,27 @@
 package io.krmsync.benchmark;
 
+import static io.krmsync.benchmark.Measurements.concat;
+import static io.krmsync.benchmark.Measurements.fmt;
+import static io.krmsync.benchmark.Measurements.median;
+import static io.krmsync.benchmark.Measurements.pct;
+import static io.krmsync.benchmark.Measurements.range;
+import static io.krmsync.benchmark.Measurements.secs;
+
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +31,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 import org.junit.jupiter.api.Tag;
@@ -332,19 +337,8 @@ class PropagationBenchmark {
      * @return when it last did something
      */
     private long awaitQuiet(RunningOperator operator, long from, long minExecutions) throws InterruptedException {
-        long quietNanos = quietMillis * 1_000_000L;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long last = Math.max(from, Math.max(operator.probe().lastActivityNanos(), lastOperatorWrite()));
-            if (operator.probe().inFlight() == 0 && operator.probe().executions() >= minExecutions
-                    && System.nanoTime() - last >= quietNanos) {
-                return last;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the operator did not go quiet within " + timeout);
-            }
-            Thread.sleep(50);
-        }
+        return operator.probe().awaitQuiet(from, minExecutions, this::lastOperatorWrite,
+                Duration.ofMillis(quietMillis), timeout);
     }
 
     private long lastOperatorWrite() {
@@ -983,120 +977,14 @@ class PropagationBenchmark {
     // --- profiling ------------------------------------------------------------------------------------------------
 
     private Recording startRecording() throws IOException, java.text.ParseException {
-        if (!jfr) {
-            return null;
-        }
-        Recording recording = new Recording(Configuration.getConfiguration("profile"));
-        recording.enable("jdk.CPUTimeSample").with("throttle", "1ms");
-        recording.start();
-        return recording;
+        return Measurements.startRecording(jfr);
     }
 
     private void stopRecording(Recording recording, String label) throws IOException {
-        if (recording == null) {
-            return;
-        }
-        recording.stop();
-        Path file = reportFile.toAbsolutePath().getParent().resolve("propagation-" + label + ".jfr");
-        Files.createDirectories(file.getParent());
-        recording.dump(file);
-        recording.close();
-        report.note("JFR profile of " + label + ": " + file);
-    }
-
-    /** CPU and GC time of this JVM (servers, operator and benchmark all run in it), by thread group. */
-    record Cpu(long cpuNanos, long gcMillis, Map<Long, Long> threadCpu, Map<Long, String> threadNames,
-            Map<String, Long> byGroup, double utilisation, long[] machineTicks, long othersNanos, long stealNanos) {
-
-        static Cpu now() {
-            long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getProcessCpuTime()
-                    : -1;
-            long gc = 0;
-            for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
-                gc += Math.max(0, bean.getCollectionTime());
-            }
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            Map<Long, Long> threadCpu = new HashMap<>();
-            Map<Long, String> names = new HashMap<>();
-            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info != null) {
-                    threadCpu.put(info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()));
-                    names.put(info.getThreadId(), info.getThreadName());
-                }
-            }
-            return new Cpu(cpu, gc, threadCpu, names, Map.of(), 0, readMachineTicks(), -1, -1);
-        }
-
-        /** Busy and steal ticks of all CPUs from /proc/stat (USER_HZ, 100 a second); null elsewhere. */
-        private static long[] readMachineTicks() {
-            try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
-                long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-                        + Long.parseLong(f[7]);
-                return new long[] { busy, Long.parseLong(f[8]) };
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        }
-
-        Cpu minus(Cpu earlier, long wallNanos) {
-            long cpu = cpuNanos - earlier.cpuNanos;
-            Map<String, Long> groups = new TreeMap<>();
-            threadCpu.forEach((id, nanos) -> {
-                long delta = nanos - earlier.threadCpu.getOrDefault(id, 0L);
-                if (nanos >= 0 && delta > 0) {
-                    groups.merge(group(id, threadNames.get(id)), delta, Long::sum);
-                }
-            });
-            long others = -1;
-            long steal = -1;
-            if (machineTicks != null && earlier.machineTicks != null) {
-                others = Math.max(0, (machineTicks[0] - earlier.machineTicks[0]) * 10_000_000L - cpu);
-                steal = (machineTicks[1] - earlier.machineTicks[1]) * 10_000_000L;
-            }
-            return new Cpu(cpu, gcMillis - earlier.gcMillis, threadCpu, threadNames, groups,
-                    cpu / (wallNanos * (double) Runtime.getRuntime().availableProcessors()), machineTicks, others,
-                    steal);
-        }
-
-        private static String group(long id, String name) {
-            if (RequestCounter.SERVER_THREADS.contains(id)) {
-                return "API servers";
-            }
-            if (ReconcileTracker.RECONCILER_THREADS.contains(id)) {
-                return "reconciler threads";
-            }
-            if (name.startsWith("ForkJoinPool-")) {
-                return "virtual-thread carriers";
-            }
-            if (name.startsWith("vert.x-eventloop")) {
-                return "clients' vert.x event loops";
-            }
-            if (name.startsWith("benchmark-floor")) {
-                return "floor threads";
-            }
-            if (name.equals("main")) {
-                return "benchmark main";
-            }
-            if (name.matches("-?[0-9]+-pool-[0-9]+-thread-[0-9]+")) {
-                return "fabric8 informer/watch handlers";
-            }
-            if (name.matches("pool-[0-9]+-thread-[0-9]+")) {
-                return "executors (pool-N)";
-            }
-            return name.replaceAll("[0-9]+", "N");
-        }
-
-        String top(int count) {
-            return byGroup.entrySet().stream().sorted(Map.Entry.<String, Long> comparingByValue().reversed())
-                    .limit(count).map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue() / 1e9))
-                    .collect(Collectors.joining("; "));
-        }
-
-        String summary() {
-            return String.format(Locale.ROOT, "%.1f s CPU (%.0f%% of all cores), GC %d ms; others/steal %.1f / %.1f s",
-                    cpuNanos / 1e9, utilisation * 100, gcMillis, othersNanos / 1e9, stealNanos / 1e9);
+        Path file = Measurements.stopRecording(recording,
+                reportFile.toAbsolutePath().getParent().resolve("propagation-" + label + ".jfr"));
+        if (file != null) {
+            report.note("JFR profile of " + label + ": " + file);
         }
     }
 
@@ -1429,46 +1317,6 @@ class PropagationBenchmark {
                 return "unknown CPU";
             }
         }
-    }
-
-    /** Nearest-rank percentile of sorted nanoseconds, in milliseconds; p = 100 is the maximum. */
-    static double pct(long[] sortedNanos, double p) {
-        if (sortedNanos.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
-        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
-    }
-
-    static long[] concat(long[] a, long[] b) {
-        long[] all = new long[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        Arrays.sort(all);
-        return all;
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    static String range(List<Double> values) {
-        return String.format(Locale.ROOT, "rounds: %s s", values.stream().map(PropagationBenchmark::twoDecimalsOf)
-                .collect(Collectors.joining(", ")));
-    }
-
-    static String fmt(double seconds) {
-        return String.format(Locale.ROOT, "%.2f", seconds);
-    }
-
-    static String secs(long nanos) {
-        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
-    }
-
-    static String twoDecimalsOf(double value) {
-        return String.format(Locale.ROOT, "%.2f", value);
     }
 
     /** The in-memory servers log every request at INFO; held so that the level set on it stays. */

@@ -1,8 +1,10 @@
 package io.krmsync.benchmark;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -95,5 +97,27 @@ class ReconcileTracker implements Metrics {
 
     long lastActivityNanos() {
         return lastActivityNanos.get();
+    }
+
+    /**
+     * Waits until the operator has done nothing for {@code quiet}: no reconciliation submitted, running or finished,
+     * no event received, no write by it ({@code lastWriteNanos}: the last one any API server answered, in
+     * System.nanoTime); and at least {@code minExecutions} reconciler calls in all.
+     *
+     * @return when it last did something (at least {@code from})
+     */
+    long awaitQuiet(long from, long minExecutions, LongSupplier lastWriteNanos, Duration quiet, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long last = Math.max(from, Math.max(lastActivityNanos(), lastWriteNanos.getAsLong()));
+            if (inFlight() == 0 && executions() >= minExecutions && System.nanoTime() - last >= quiet.toNanos()) {
+                return last;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the operator did not go quiet within " + timeout);
+            }
+            Thread.sleep(50);
+        }
     }
 }
