@@ -72,11 +72,7 @@ import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.PathConverter;
-import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * PropagationReconciler benchmark: one local and ten provider in-memory API servers ({@link PropagationClusters}),
@@ -255,14 +251,8 @@ class PropagationBenchmark {
 
     /** The operator's settings, as a Quarkus application reads them: the clusters' properties over the defaults. */
     private SmallRyeConfig config() {
-        return new SmallRyeConfigBuilder()
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withConverter(Path.class, 200, new PathConverter())
-                .withMapping(ClustersConfig.class)
-                .withMapping(PropagationConfig.class)
-                .withMapping(LocalClusterConfig.class)
-                .withSources(new PropertiesConfigSource(properties, "propagation-benchmark", 500))
-                .build();
+        return PropagationClusters.config(properties, "propagation-benchmark", ClustersConfig.class,
+                PropagationConfig.class, LocalClusterConfig.class);
     }
 
     // --- the operator -------------------------------------------------------------------------------------------

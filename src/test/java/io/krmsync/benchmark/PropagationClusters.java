@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,7 +32,12 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.krmsync.sandbox.SandboxApiServer;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.PathConverter;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * The clusters of the propagation benchmark, modelled on {@code io.krmsync.testing.TestClusters}: one local in-memory
@@ -50,11 +56,35 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
     /** The ConfigMap the latency figures update; its writes are timed at every server. */
     public static final String PROBE = "latency-probe";
 
-    private final int providerCount = Integer.getInteger("benchmark.propagation.providers", 10);
+    private final int providerCount;
     private final Map<String, SandboxApiServer> servers = new LinkedHashMap<>();
     private final Map<String, RequestCounter> counters = new ConcurrentHashMap<>();
     private final List<String> providers = new ArrayList<>();
     private Path directory;
+
+    /** {@code benchmark.propagation.providers} (default 10) providers. */
+    public PropagationClusters() {
+        this(Integer.getInteger("benchmark.propagation.providers", 10));
+    }
+
+    /** @param providerCount servers besides the local one, named provider-01, provider-02, ... */
+    public PropagationClusters(int providerCount) {
+        this.providerCount = providerCount;
+    }
+
+    /**
+     * The operator's settings as a Quarkus application reads them: SmallRye Config over these properties (those
+     * {@link #start()} returned, possibly changed) and the mappings' {@code @WithDefault}s.
+     */
+    public static SmallRyeConfig config(Map<String, String> properties, String name, Class<?>... mappings) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(Path.class, 200, new PathConverter());
+        for (Class<?> mapping : mappings) {
+            builder.withMapping(mapping);
+        }
+        return builder.withSources(new PropertiesConfigSource(properties, name, 500)).build();
+    }
 
     @Override
     public Map<String, String> start() {
@@ -180,6 +210,9 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
 
         public enum Category {
             CONFIGMAP,
+            SECRET,
+            /** Objects of any kind served under /apis/ but CustomResourceDefinitions and Events. */
+            CUSTOM_RESOURCE,
             /** GET of the kube-system namespace: the registry's health probe (and identity). */
             HEALTH_PROBE,
             NAMESPACE, EVENT, OTHER
@@ -194,6 +227,7 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
         private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
         private final AtomicLong lastWriteNanos = new AtomicLong();
         private final AtomicLong lastOperatorWriteNanos = new AtomicLong();
+        private final AtomicLong lastOperatorWriteReceivedNanos = new AtomicLong();
         /** Writes to the one ConfigMap the latency figures update: when the last one arrived, when it was answered. */
         private final AtomicLong probeWriteReceived = new AtomicLong();
         private final AtomicLong probeWriteAnswered = new AtomicLong();
@@ -234,6 +268,9 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
             boolean copyWrite = write && category == Category.CONFIGMAP;
             boolean probeWrite = copyWrite && path.endsWith(PROBE_PATH);
             long start = System.nanoTime();
+            if (write && "operator".equals(agent)) {
+                lastOperatorWriteReceivedNanos.accumulateAndGet(start, Math::max);
+            }
             if (probeWrite) {
                 probeWriteReceived.set(start);
             }
@@ -271,11 +308,18 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
             if (path.matches("^/api/v1/(namespaces/[^/]+/)?configmaps(/[^/]+)?$")) {
                 return Category.CONFIGMAP;
             }
+            if (path.matches("^/api/v1/(namespaces/[^/]+/)?secrets(/[^/]+)?$")) {
+                return Category.SECRET;
+            }
             if (path.matches("^/api/v1/namespaces(/[^/]+)?$")) {
                 return Category.NAMESPACE;
             }
             if (path.matches("^/(api/v1|apis/events\\.k8s\\.io/[^/]+)/(namespaces/[^/]+/)?events(/[^/]+)?$")) {
                 return Category.EVENT;
+            }
+            if (path.matches("^/apis/[^/]+/[^/]+/(namespaces/[^/]+/)?[^/]+(/[^/]+)?(/status)?$")
+                    && !path.startsWith("/apis/apiextensions.k8s.io/")) {
+                return Category.CUSTOM_RESOURCE;
             }
             return Category.OTHER;
         }
@@ -314,8 +358,14 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
             return lastWriteNanos.get();
         }
 
+        /** When the operator's last write was answered (System.nanoTime). */
         public long lastOperatorWriteNanos() {
             return lastOperatorWriteNanos.get();
+        }
+
+        /** When the operator's last write arrived. */
+        public long lastOperatorWriteReceivedNanos() {
+            return lastOperatorWriteReceivedNanos.get();
         }
 
         public long probeWriteReceived() {
