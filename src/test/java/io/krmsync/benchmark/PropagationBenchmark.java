@@ -8,8 +8,6 @@ import static io.krmsync.benchmark.Measurements.range;
 import static io.krmsync.benchmark.Measurements.secs;
 
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,7 +145,7 @@ class PropagationBenchmark {
             for (String provider : providers) {
                 watches.put(provider, new ProviderWatch(provider));
             }
-            report.machine();
+            report.machine(driver);
             setUpSources();
             report.setup(properties);
 
@@ -980,30 +978,14 @@ class PropagationBenchmark {
 
     // --- the report -----------------------------------------------------------------------------------------------
 
-    private final class Report {
+    private final class Report extends FigureReport {
 
-        private final List<String> head = new ArrayList<>();
-        private final List<String[]> rows = new ArrayList<>();
-        private final List<String> notes = new ArrayList<>();
-        private final List<String[]> roundRows = new ArrayList<>();
-
-        void machine() {
-            Runtime runtime = Runtime.getRuntime();
-            long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getTotalMemorySize()
-                    : -1;
-            head.add(String.format(Locale.ROOT, "machine: %d cores, %s, %d MiB RAM, load average %.2f at start",
-                    runtime.availableProcessors(), cpuModel(), memory >> 20,
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-            head.add(String.format(Locale.ROOT, "JVM: %s %s (%s), max heap %d MiB, GC %s",
-                    System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
-                    System.getProperty("java.vendor"), runtime.maxMemory() >> 20,
-                    ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
-                            .collect(Collectors.joining("/"))));
-            head.add(String.format(Locale.ROOT, "libraries: operator SDK %s, fabric8 kubernetes-client %s (%s)",
-                    io.javaoperatorsdk.operator.api.config.Utils.VERSION.getSdkVersion(),
-                    io.fabric8.kubernetes.client.Version.clientVersion(),
-                    driver.getHttpClient().getClass().getSimpleName()));
+        Report() {
+            super("PropagationReconciler benchmark");
+            roundsTable("convergence rounds (seconds; CPU/copy: JVM CPU ms per copy; others/steal: CPU s of other "
+                    + "processes / stolen by the hypervisor meanwhile):", "round", "floor", "CPU/copy", "others/steal",
+                    "floor+watch", "CPU/copy", "convergence", "SDK started", "CPU/copy", "others/steal", "ratio",
+                    "copy/all writes", "deletion", "copy/all writes");
         }
 
         void setup(Map<String, String> properties) {
@@ -1243,69 +1225,6 @@ class PropagationBenchmark {
 
         private String perCopy(Phase p) {
             return String.format(Locale.ROOT, "%.3f", p.cpu().cpuNanos() / 1e6 / (sourceCount * (double) providers.size()));
-        }
-
-        void note(String line) {
-            notes.add(line);
-        }
-
-        private void row(String number, String figure, String value, String note) {
-            rows.add(new String[] { number, figure, value, note });
-        }
-
-        void print(Path file) {
-            StringBuilder out = new StringBuilder("\n=== PropagationReconciler benchmark ===\n");
-            head.forEach(line -> out.append(line).append('\n'));
-            out.append('\n');
-            int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
-            int w2 = rows.stream().mapToInt(r -> r[2].length()).max().orElse(10);
-            String format = "%-2s | %-" + w1 + "s | %" + w2 + "s | %s%n";
-            out.append(String.format(Locale.ROOT, format, "#", "figure", "value", "note"));
-            out.append("-".repeat(w1 + w2 + 40)).append('\n');
-            rows.forEach(r -> out.append(String.format(Locale.ROOT, format, (Object[]) r)));
-            if (!roundRows.isEmpty()) {
-                out.append("\nconvergence rounds (seconds; CPU/copy: JVM CPU ms per copy; others/steal: CPU s of other "
-                        + "processes / stolen by the hypervisor meanwhile):\n");
-                List<String[]> table = new ArrayList<>();
-                table.add(new String[] { "round", "floor", "CPU/copy", "others/steal", "floor+watch",
-                    "CPU/copy", "convergence", "SDK started", "CPU/copy", "others/steal", "ratio",
-                    "copy/all writes", "deletion", "copy/all writes" });
-                table.addAll(roundRows);
-                int[] widths = new int[14];
-                table.forEach(r -> {
-                    for (int i = 0; i < r.length; i++) {
-                        widths[i] = Math.max(widths[i], r[i].length());
-                    }
-                });
-                table.forEach(r -> {
-                    for (int i = 0; i < r.length; i++) {
-                        out.append(String.format(Locale.ROOT, i == 0 ? "%-" + widths[i] + "s" : " | %" + widths[i] + "s",
-                                r[i]));
-                    }
-                    out.append('\n');
-                });
-            }
-            out.append('\n');
-            notes.forEach(line -> out.append(line).append('\n'));
-            head.add(String.format(Locale.ROOT, "load average %.2f at end",
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-            out.append(head.getLast()).append('\n');
-            System.out.println(out);
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, out.toString());
-            } catch (IOException e) {
-                System.out.println("could not write " + file + ": " + e);
-            }
-        }
-
-        private String cpuModel() {
-            try {
-                return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                        .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-            } catch (IOException | RuntimeException e) {
-                return "unknown CPU";
-            }
         }
     }
 
