@@ -64,6 +64,7 @@ import io.krmsync.clusters.LocalClusterConfig;
 import io.krmsync.clusters.RemoteClients;
 import io.krmsync.krmsyncer.Destination;
 import io.krmsync.krmsyncer.KRMSyncer;
+import io.krmsync.krmsyncer.KRMSyncerConfig;
 import io.krmsync.krmsyncer.KRMSyncerReconciler;
 import io.krmsync.krmsyncer.KRMSyncerSpec;
 import io.krmsync.krmsyncer.SyncRule;
@@ -510,6 +511,7 @@ class KRMSyncerBenchmark {
      */
     private RunningOperator startOperator() {
         SmallRyeConfig config = PropagationClusters.config(properties, "krmsyncer-benchmark", ClustersConfig.class,
+                KRMSyncerConfig.class,
                 LocalClusterConfig.class);
         ClustersConfig clustersConfig = config.getConfigMapping(ClustersConfig.class);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
@@ -523,7 +525,7 @@ class KRMSyncerBenchmark {
                 .withMetrics(probe));
         operator.register(new KRMSyncerReconciler(new CopyEngine(serialization, metrics), new EventRecorder(client),
                 metrics, serialization, new RemoteClients(serialization, clustersConfig), clustersConfig,
-                config.getConfigMapping(LocalClusterConfig.class)));
+                config.getConfigMapping(LocalClusterConfig.class), config.getConfigMapping(KRMSyncerConfig.class)));
         long start = System.nanoTime();
         operator.start(); // returns once the SDK's informers (KRMSyncers, Secrets) have synced
         return new RunningOperator(operator, probe, client, start, System.nanoTime());
