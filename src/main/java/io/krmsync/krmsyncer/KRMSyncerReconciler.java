@@ -154,6 +154,11 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
             return finish(syncer, previous, status, conditions, now, false, new Outcome(false, reason,
                     "destination " + destination.server() + ": " + ApiErrors.message(e) + "; retrying", true));
         }
+        if (pass.pending() && wasSyncedAsIs(previous, generation)) {
+            // Watches starting again (operator restart) with nothing known to have changed: report once they have
+            // listed, which triggers the next pass, rather than write a WatchesStarting status in between.
+            return UpdateControl.noUpdate();
+        }
         KRMSyncerStatus status = new KRMSyncerStatus();
         status.setDestination(destination.server());
         status.setRules(pass.ruleStatuses());
@@ -254,6 +259,13 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         }
         // Looked at again periodically: an outage with nothing to write shows only as a destination watch gone down.
         return new Outcome(true, Reason.SYNCED, pass.summary() + " objects in sync at " + pass.destinationServer(), true);
+    }
+
+    private static boolean wasSyncedAsIs(KRMSyncerStatus previous, Long generation) {
+        return Objects.equals(previous.getObservedGeneration(), generation)
+                && StatusConditions.find(previous.getConditions(), StatusConditions.READY)
+                        .filter(ready -> Reason.SYNCED.equals(ready.getReason())).isPresent()
+                && !StatusConditions.isTrue(previous.getConditions(), SUSPENDED_CONDITION);
     }
 
     /** After a problem before the pass, the copies stay where they are: status keeps reporting them. */
