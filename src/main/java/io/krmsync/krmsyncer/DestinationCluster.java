@@ -44,6 +44,8 @@ final class DestinationCluster implements AutoCloseable {
     private final Map<RuleKind, Copies> copies = new ConcurrentHashMap<>();
     /** Per copy, the source and copy resourceVersions last found in sync: what lets a resync skip unchanged objects. */
     private final Map<String, String> verified = new ConcurrentHashMap<>();
+    /** The Secret (uid, resourceVersion, key) the kubeconfig was last read from. */
+    private volatile String secretVersion = "";
 
     DestinationCluster(ClusterKubeconfig kubeconfig, KubernetesClient client, CopyOwner owner, Runnable onCopyEvent) {
         this.kubeconfig = kubeconfig;
@@ -51,6 +53,14 @@ final class DestinationCluster implements AutoCloseable {
         this.owner = owner;
         this.onCopyEvent = onCopyEvent;
         this.namespaces = new CopyNamespaces(client, KRMSyncer.RECONCILER);
+    }
+
+    String secretVersion() {
+        return secretVersion;
+    }
+
+    void secretVersion(String secretVersion) {
+        this.secretVersion = secretVersion;
     }
 
     String fingerprint() {

@@ -40,10 +40,15 @@ final class Destinations extends AbstractEventSource<GenericKubernetesResource, 
         super.stop();
     }
 
-    /** The KRMSyncer's destination for this kubeconfig: the current one if the kubeconfig is unchanged, else a new one. */
-    synchronized DestinationCluster connect(ResourceID syncer, ClusterKubeconfig kubeconfig, CopyOwner owner) {
+    /**
+     * The KRMSyncer's destination for this kubeconfig: the current one if the kubeconfig is unchanged (now known as
+     * coming from {@code secretVersion}), else a new one.
+     */
+    synchronized DestinationCluster connect(ResourceID syncer, ClusterKubeconfig kubeconfig, String secretVersion,
+            CopyOwner owner) {
         DestinationCluster current = bySyncer.get(syncer);
         if (current != null && current.fingerprint().equals(kubeconfig.fingerprint())) {
+            current.secretVersion(secretVersion);
             return current;
         }
         if (current != null) {
@@ -51,6 +56,7 @@ final class Destinations extends AbstractEventSource<GenericKubernetesResource, 
         }
         DestinationCluster next = new DestinationCluster(kubeconfig, clients.newClient(kubeconfig.config()), owner,
                 () -> trigger(syncer));
+        next.secretVersion(secretVersion);
         bySyncer.put(syncer, next);
         return next;
     }

@@ -203,6 +203,14 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
                     + " nothing is synced until it exists", false);
         }
         String key = ref.getKey() == null ? "kubeconfig" : ref.getKey();
+        // The Secret is read on every reconciliation; it is parsed again only when it (or the key used) changed.
+        String secretVersion = secret.getMetadata().getUid() + "/" + secret.getMetadata().getResourceVersion() + "/" + key;
+        ResourceID id = ResourceID.fromResource(syncer);
+        Optional<DestinationCluster> current = destinations.current(id)
+                .filter(destination -> destination.secretVersion().equals(secretVersion));
+        if (current.isPresent()) {
+            return current.get();
+        }
         String encoded = secret.getData() == null ? null : secret.getData().get(key);
         if (encoded == null || encoded.isEmpty()) {
             throw new DestinationProblem(Reason.KUBECONFIG_INVALID, where + " has no key " + key, false);
@@ -221,7 +229,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
             String reason = e.reason().endsWith("Refused") ? Reason.KUBECONFIG_REFUSED : Reason.KUBECONFIG_INVALID;
             throw new DestinationProblem(reason, where + " key " + key + ": " + e.reason() + ": " + e.getMessage(), false);
         }
-        return destinations.connect(ResourceID.fromResource(syncer), kubeconfig, owner(syncer));
+        return destinations.connect(id, kubeconfig, secretVersion, owner(syncer));
     }
 
     private static Optional<Destination.KubeConfigSecretRef> secretRef(KRMSyncer syncer) {
