@@ -52,6 +52,7 @@ final class SandboxDispatcher extends Dispatcher {
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
     private static final String APPLY_PATCH = "application/apply-patch+yaml";
+    private static final String SELF_SUBJECT_RULES_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
     private static final String CRD_LIST_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     private static final Pattern GROUP_VERSION_PATH = Pattern.compile("/apis/(?<group>[^/]+)/(?<version>[^/]+)");
@@ -189,7 +190,29 @@ final class SandboxDispatcher extends Dispatcher {
         return json(200, body);
     }
 
+    /**
+     * The sandbox authorises every request, and says so when asked (kubectl auth can-i --list; the operator SDK asks
+     * before leader election whether it may use Leases): one rule allowing every verb on everything.
+     */
+    private static ObjectNode selfSubjectRulesReview(ObjectNode review) {
+        ObjectNode answer = review == null ? JSON.objectNode() : review;
+        answer.put("apiVersion", "authorization.k8s.io/v1").put("kind", "SelfSubjectRulesReview");
+        ObjectNode status = answer.putObject("status");
+        ObjectNode everything = status.putArray("resourceRules").addObject();
+        everything.putArray("verbs").add("*");
+        everything.putArray("apiGroups").add("*");
+        everything.putArray("resources").add("*");
+        ObjectNode allUrls = status.putArray("nonResourceRules").addObject();
+        allUrls.putArray("verbs").add("*");
+        allUrls.putArray("nonResourceURLs").add("*");
+        status.put("incomplete", false);
+        return answer;
+    }
+
     private MockResponse create(RecordedRequest request, String path) {
+        if (path.equals(SELF_SUBJECT_RULES_REVIEWS)) {
+            return json(201, selfSubjectRulesReview(parseObject(request.getBody().getBytes())));
+        }
         Matcher resource = RESOURCE_PATH.matcher(path);
         if (!resource.matches()) {
             return notFound(path);
