@@ -28,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.krmsync.clusters.ClusterRegistry;
 import io.krmsync.clusters.LocalClusterConfig;
+import io.krmsync.leadership.Leadership;
 import io.krmsync.propagation.ProviderCopies.Provider;
 import io.krmsync.sync.ApiErrors;
 import io.krmsync.sync.CopyEngine;
@@ -67,6 +68,7 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
     private final String localClusterName;
     private final SourceObservations sourceObservations = new SourceObservations(Clock.systemUTC());
     private final ProviderOutcomes outcomes;
+    private final Leadership leadership;
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
 
     private CopyOwner owner;
@@ -75,7 +77,8 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
     private ProviderCopies providerCopies;
 
     public PropagationReconciler(CopyEngine engine, ClusterRegistry registry, EventRecorder events, SyncMetrics metrics,
-            PropagationConfig config, KubernetesClient localClient, LocalClusterConfig localCluster) {
+            PropagationConfig config, KubernetesClient localClient, LocalClusterConfig localCluster,
+            Leadership leadership) {
         this.engine = engine;
         this.registry = registry;
         this.events = events;
@@ -84,6 +87,7 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         this.localClient = localClient;
         this.localClusterName = localCluster.name();
         this.outcomes = new ProviderOutcomes(events);
+        this.leadership = leadership;
     }
 
     @Override
@@ -99,6 +103,8 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
                 context.getControllerConfiguration().getInformerConfig().getNamespaces(), selector,
                 source -> writers.execute(
                         () -> sourceGone(ResourceID.fromResource(source), source.getMetadata().getUid())));
+        // A standby skipped deletions and sweeps: a new leader sweeps every provider at once.
+        leadership.whenLeading(providerCopies::sweepAll);
         return List.of(providerCopies, deletions);
     }
 
@@ -168,6 +174,9 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
      * have seen the deletion yet; only a source with another UID (created again meanwhile) keeps the copies.
      */
     private void sourceGone(ResourceID id, String goneUid) {
+        if (!leadership.isLeader()) {
+            return;
+        }
         if (sources.get(id).filter(current -> !Objects.equals(current.getMetadata().getUid(), goneUid)).isPresent()) {
             return;
         }
@@ -200,6 +209,9 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
      * server (not the cache, which may still be filling) before each delete.
      */
     private void sweep(Provider provider) {
+        if (!leadership.isLeader()) {
+            return;
+        }
         for (ConfigMap copy : provider.informer().getStore().list()) {
             String namespace = copy.getMetadata().getNamespace();
             String name = copy.getMetadata().getName();

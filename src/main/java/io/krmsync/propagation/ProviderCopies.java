@@ -138,6 +138,13 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
         }
     }
 
+    /** A sweep of every reachable provider now, on the maintenance thread. */
+    void sweepAll() {
+        if (maintenance != null) {
+            maintenance.execute(this::maintain);
+        }
+    }
+
     /**
      * The safety net for what events cannot tell: sources deleted while a provider was unreachable or the operator
      * was down, and (on API servers that do not report an object leaving a label selector) labels removed.

@@ -58,6 +58,7 @@ import io.krmsync.clusters.ClustersConfig;
 import io.krmsync.clusters.InvalidKubeconfigException;
 import io.krmsync.clusters.Kubeconfigs;
 import io.krmsync.clusters.LocalClusterConfig;
+import io.krmsync.leadership.Leadership;
 import io.krmsync.clusters.RemoteCluster;
 import io.krmsync.clusters.RemoteClients;
 import io.krmsync.propagation.PropagationConfig;
@@ -299,7 +300,7 @@ class PropagationBenchmark {
                 .withMetrics(probe));
         operator.register(new PropagationReconciler(new CopyEngine(serialization, metrics), registry,
                 new EventRecorder(client), metrics, config.getConfigMapping(PropagationConfig.class), client,
-                config.getConfigMapping(LocalClusterConfig.class)));
+                config.getConfigMapping(LocalClusterConfig.class), new Leadership(meters)));
         long start = System.nanoTime();
         registry.update(ClusterSource.FLAG, kubeconfigs, List.of());
         operator.start(); // returns once the SDK's informer (the local sources) has synced

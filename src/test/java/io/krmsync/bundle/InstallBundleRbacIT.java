@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.krmsync.leadership.LeaderElectionConfig;
+import io.smallrye.config.WithDefault;
 
 /**
  * Least privilege in the generated RBAC: no wildcard anywhere, only roles defined in the bundle are bound, and the
@@ -122,6 +124,38 @@ class InstallBundleRbacIT {
         });
     }
 
+    /**
+     * Leader election (io.krmsync.leadership): get, create, update (checked by the SDK at start) and patch (fabric8's
+     * renewal) on the default Lease, in the operator's namespace only; never a Lease anywhere else.
+     */
+    @Test
+    void theLeaderElectionLeaseIsGrantedInTheOperatorsNamespaceOnly() throws NoSuchMethodException {
+        String leaseName = LeaderElectionConfig.class.getMethod("leaseName").getAnnotation(WithDefault.class).value();
+        Set<String> boundRoles = Manifests.ofType(resources, RoleBinding.class).stream()
+                .filter(binding -> Manifests.NAMESPACE.equals(binding.getMetadata().getNamespace()))
+                .filter(binding -> binding.getSubjects().stream().anyMatch(InstallBundleRbacIT::isTheOperator))
+                .map(binding -> binding.getRoleRef().getName())
+                .collect(Collectors.toSet());
+        List<PolicyRule> leaseRules = Manifests.ofType(resources, Role.class).stream()
+                .filter(role -> Manifests.NAMESPACE.equals(role.getMetadata().getNamespace()))
+                .filter(role -> boundRoles.contains(role.getMetadata().getName()))
+                .flatMap(role -> role.getRules().stream())
+                .filter(rule -> rule.getApiGroups().contains("coordination.k8s.io")
+                        && rule.getResources().contains("leases"))
+                .toList();
+        Set<String> verbsOnTheLease = leaseRules.stream()
+                .filter(rule -> rule.getResourceNames().isEmpty() || rule.getResourceNames().contains(leaseName))
+                .flatMap(rule -> rule.getVerbs().stream()).collect(Collectors.toSet());
+        assertThat(verbsOnTheLease).as("verbs on Lease %s/%s", Manifests.NAMESPACE, leaseName)
+                .containsExactlyInAnyOrder("get", "create", "update", "patch");
+        assertThat(leaseRules).as("only create is granted on any Lease name")
+                .filteredOn(rule -> rule.getResourceNames().isEmpty())
+                .allMatch(rule -> rule.getVerbs().equals(List.of("create")));
+        assertThat(allRulesOf(Manifests.ofType(resources, ClusterRole.class)))
+                .as("no ClusterRole grants Leases: leader election stays in the operator's namespace")
+                .noneMatch(rule -> rule.getResources().contains("leases"));
+    }
+
     /** Rules of the ClusterRoles bound to the operator's ServiceAccount by a ClusterRoleBinding. */
     private static List<PolicyRule> boundClusterWideRules() {
         Set<String> bound = Manifests.ofType(resources, ClusterRoleBinding.class).stream()
@@ -145,6 +179,10 @@ class InstallBundleRbacIT {
                         .anyMatch(selector -> other.getMetadata().getLabels() != null && other.getMetadata().getLabels()
                                 .entrySet().containsAll(selector.getMatchLabels().entrySet())))
                 .toList();
+    }
+
+    private static List<PolicyRule> allRulesOf(List<ClusterRole> roles) {
+        return roles.stream().flatMap(role -> role.getRules().stream()).toList();
     }
 
     private static List<PolicyRule> allRules() {

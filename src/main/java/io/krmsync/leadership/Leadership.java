@@ -1,0 +1,105 @@
+package io.krmsync.leadership;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Whether this replica may write. The operator SDK runs leader election on a Lease in the local cluster and starts
+ * reconciliations only on the leader; work krm-sync does outside a reconciliation (sweeps for copies whose source
+ * is gone) asks {@link #isLeader()} first, so that a standby, whose caches are kept warm, writes nothing.
+ * <p>
+ * The SDK asks for the {@link LeaderElectionConfiguration} bean only in the profiles where leader election is
+ * active; everywhere else (dev, sandbox, tests) this replica is the only one and always leads.
+ */
+@Singleton
+public class Leadership {
+
+    private static final Logger LOG = Logger.getLogger(Leadership.class);
+
+    private final List<Runnable> leadingListeners = new CopyOnWriteArrayList<>();
+    private final MeterRegistry meters;
+    private final Gauge leaderGauge;
+    private volatile boolean electionActive;
+    private volatile boolean leading;
+
+    public Leadership(MeterRegistry meters) {
+        this.meters = meters;
+        this.leaderGauge = Gauge.builder("krm_sync.leader", this, leadership -> leadership.isLeader() ? 1 : 0)
+                .description("1 when this replica leads (or leader election is off), 0 on a standby")
+                .register(meters);
+    }
+
+    @Produces
+    @Singleton
+    LeaderElectionConfiguration leaderElectionConfiguration(LeaderElectionConfig config,
+            @ConfigProperty(name = "kubernetes.namespace") Optional<String> podNamespace) {
+        electionActive = true;
+        String identity = identity();
+        LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder
+                .aLeaderElectionConfiguration(config.leaseName())
+                .withIdentity(identity)
+                .withLeaseDuration(config.leaseDuration())
+                .withRenewDeadline(config.renewDeadline())
+                .withRetryPeriod(config.retryPeriod())
+                .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading, leader -> {
+                }));
+        config.leaseNamespace().or(() -> podNamespace).ifPresent(builder::withLeaseNamespace);
+        LOG.infof("Leader election on Lease %s as %s; reconciling starts once this replica leads",
+                config.leaseName(), identity);
+        return builder.build();
+    }
+
+    /** True when this replica may write: it holds the Lease, or leader election is off. */
+    public boolean isLeader() {
+        return !electionActive || leading;
+    }
+
+    /**
+     * Runs {@code action} each time this replica becomes the leader (on the SDK's leader-election thread: it must
+     * not block), to catch up on work that a standby skipped.
+     */
+    public void whenLeading(Runnable action) {
+        leadingListeners.add(action);
+    }
+
+    @PreDestroy
+    void stop() {
+        meters.remove(leaderGauge);
+    }
+
+    private void startLeading() {
+        leading = true;
+        LOG.info("This replica leads: reconciling");
+        leadingListeners.forEach(Runnable::run);
+    }
+
+    private void stopLeading() {
+        // The SDK exits the process next, so that a former leader cannot go on writing beside the new one.
+        leading = false;
+        LOG.warn("This replica lost the leader Lease");
+    }
+
+    /**
+     * The pod's name (HOSTNAME) plus a random suffix: unique per process even when two replicas share a host name,
+     * and readable in the Lease's holderIdentity.
+     */
+    private static String identity() {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(name -> !name.isBlank()).orElse("krm-sync");
+        return host + "_" + UUID.randomUUID();
+    }
+}

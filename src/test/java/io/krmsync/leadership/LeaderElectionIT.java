@@ -1,0 +1,218 @@
+package io.krmsync.leadership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.krmsync.configmapsyncer.ConfigMapSyncer;
+import io.krmsync.sandbox.SandboxApiServer;
+import io.krmsync.testing.OperatorEndpoints;
+
+/**
+ * Two replicas of the packaged operator (production profile: leader election on) against one API server: one holds
+ * the Lease and does all the work, the other writes nothing; when the leader dies, the standby takes the Lease over
+ * and carries on. Runs the jar the build packaged, as two processes, because one JVM holds one Quarkus application.
+ */
+class LeaderElectionIT {
+
+    private static final String OPERATOR_NAMESPACE = "krm-sync-system";
+    private static final String LEASE = "krm-sync-leader";
+    private static final Duration LEASE_DURATION = Duration.ofSeconds(4);
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Path LOGS = Path.of("target", "leader-election-it");
+    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(?:\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
+
+    private final SandboxApiServer server = new SandboxApiServer("local", 0);
+    private final SandboxApiServer provider = new SandboxApiServer("provider", 0);
+    private final List<Replica> replicas = new ArrayList<>();
+    private KubernetesClient client;
+
+    @BeforeEach
+    void startClusterAndTwoReplicas() throws IOException {
+        assertThat(JAR).as("the packaged operator (./mvnw verify packages it before this test)").exists();
+        server.start();
+        client = server.createClient();
+        for (String namespace : List.of("default", "kube-system", OPERATOR_NAMESPACE, "team-a")) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                    .build()).create();
+        }
+        // In production the CRDs come from kubernetes/crds/; here from the same build.
+        try (DirectoryStream<Path> crds = Files.newDirectoryStream(Path.of("target", "kubernetes"), "*-v1.yml")) {
+            for (Path crd : crds) {
+                client.resource(client.getKubernetesSerialization().unmarshal(Files.readString(crd),
+                        CustomResourceDefinition.class)).create();
+            }
+        }
+        provider.start();
+        try (KubernetesClient providerClient = provider.createClient()) {
+            providerClient.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kube-system")
+                    .endMetadata().build()).create();
+        }
+        Files.createDirectories(LOGS);
+        Path providerKubeconfig = Files.writeString(LOGS.resolve("provider.kubeconfig"), provider.kubeconfig());
+        replicas.add(Replica.start("replica-a", server.url(), providerKubeconfig));
+        replicas.add(Replica.start("replica-b", server.url(), providerKubeconfig));
+    }
+
+    @AfterEach
+    void stop() {
+        replicas.forEach(Replica::kill);
+        if (client != null) {
+            client.close();
+        }
+        server.stop();
+        provider.stop();
+    }
+
+    @Test
+    void onlyTheLeaderWritesAndTheStandbyTakesOverWhenTheLeaderDies() {
+        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+        Replica standby = other(leader);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(standby.endpoints().get("/q/health/ready").statusCode()).as("standby ready").isEqualTo(200);
+            assertThat(leader.endpoints().get("/q/health/ready").statusCode()).as("leader ready").isEqualTo(200);
+        });
+
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("app-config").endMetadata().withData(Map.of("key", "v1")).build()).create();
+        client.resource(client.getKubernetesSerialization().unmarshal("""
+                apiVersion: config.example.com/v1alpha1
+                kind: ConfigMapSyncer
+                metadata:
+                  name: app-config
+                  namespace: default
+                spec:
+                  sourceNamespace: default
+                  sourceConfigMap: app-config
+                  targetNamespaces: [team-a]
+                """, ConfigMapSyncer.class)).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> copyValue().filter("v1"::equals).isPresent());
+
+        // PropagationReconciler deletes copies outside reconciliations too (source deleted, periodic sweep).
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("shared-settings").addToLabels("example.io/propagate", "true").endMetadata()
+                .withData(Map.of("key", "v1")).build()).create();
+        try (KubernetesClient providerClient = provider.createClient()) {
+            var propagated = providerClient.configMaps().inNamespace("default").withName("shared-settings");
+            await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() != null);
+            client.configMaps().inNamespace("default").withName("shared-settings").delete();
+            await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() == null);
+        }
+
+        assertThat(metric(leader, "krm_sync_leader")).as("leader's krm_sync_leader").isEqualTo(1.0);
+        assertThat(metric(leader, "operator_sdk_reconciliations_started_total")).as("leader reconciled").isPositive();
+        assertThat(metric(leader, "krm_sync_copy_writes_total")).as("leader's copy writes").isPositive();
+        assertThat(metric(standby, "krm_sync_leader")).as("standby's krm_sync_leader").isEqualTo(0.0);
+        assertThat(metric(standby, "operator_sdk_reconciliations_started_total")).as("standby reconciled").isZero();
+        assertThat(metric(standby, "krm_sync_copy_writes_total")).as("standby's copy writes").isZero();
+
+        leader.kill();
+        client.configMaps().inNamespace("default").withName("app-config")
+                .edit(source -> new ConfigMapBuilder(source).addToData("key", "v2").build());
+
+        // The Lease expires LEASE_DURATION after the dead leader's last renewal; then the standby acquires it.
+        await().atMost(LEASE_DURATION.multipliedBy(10)).until(() -> copyValue().filter("v2"::equals).isPresent());
+        assertThat(leaseHolder()).as("Lease holder after the leader died").contains(standby);
+        assertThat(metric(standby, "krm_sync_leader")).as("new leader's krm_sync_leader").isEqualTo(1.0);
+        assertThat(metric(standby, "krm_sync_copy_writes_total")).as("new leader's copy writes").isPositive();
+    }
+
+    private Optional<String> copyValue() {
+        return Optional.ofNullable(client.configMaps().inNamespace("team-a").withName("app-config").get())
+                .map(ConfigMap::getData).map(data -> data.get("key"));
+    }
+
+    private Optional<Replica> leaseHolder() {
+        Lease lease = client.resources(Lease.class).inNamespace(OPERATOR_NAMESPACE).withName(LEASE).get();
+        if (lease == null || lease.getSpec().getHolderIdentity() == null) {
+            return Optional.empty();
+        }
+        return replicas.stream().filter(replica -> lease.getSpec().getHolderIdentity().startsWith(replica.name + "_"))
+                .findFirst();
+    }
+
+    private Replica other(Replica replica) {
+        return replicas.stream().filter(candidate -> candidate != replica).findFirst().orElseThrow();
+    }
+
+    /** The sum of a metric's samples over all its label sets; 0 when the replica has no such series. */
+    private static double metric(Replica replica, String name) {
+        double sum = 0;
+        Matcher sample = SAMPLE.matcher(replica.endpoints().metrics());
+        while (sample.find()) {
+            if (sample.group(1).equals(name)) {
+                sum += Double.parseDouble(sample.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /** One operator process: the production jar, in namespace krm-sync-system as the Deployment runs it. */
+    private record Replica(String name, Process process, int port) {
+
+        static Replica start(String name, String apiServerUrl, Path providerKubeconfig) throws IOException {
+            int port = freePort();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder builder = new ProcessBuilder(java,
+                    "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.kubernetes-client.api-server-url=" + apiServerUrl,
+                    "-Dquarkus.log.console.json.enabled=false",
+                    "-Dkrm-sync.clusters.provider-kubeconfigs=" + providerKubeconfig.toAbsolutePath(),
+                    "-Dkrm-sync.leader-election.lease-duration=" + LEASE_DURATION.toSeconds() + "s",
+                    "-Dkrm-sync.leader-election.renew-deadline=3s",
+                    "-Dkrm-sync.leader-election.retry-period=500ms",
+                    "-jar", JAR.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(LOGS.resolve(name + ".log").toFile());
+            // As the Deployment sets them: the pod's name and namespace.
+            builder.environment().put("HOSTNAME", name);
+            builder.environment().put("KUBERNETES_NAMESPACE", OPERATOR_NAMESPACE);
+            return new Replica(name, builder.start(), port);
+        }
+
+        OperatorEndpoints endpoints() {
+            return new OperatorEndpoints(port);
+        }
+
+        /** As a node failure or OOM kill would: no shutdown, no Lease release. */
+        void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
