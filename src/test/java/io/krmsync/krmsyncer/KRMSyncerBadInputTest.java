@@ -11,7 +11,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,13 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.krmsync.testing.LogCapture;
 import io.krmsync.testing.TestClusters;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Every way a KRMSyncer's input can be wrong gets its own Ready reason and a Warning event, and touches nothing at
- * the destination; the problems that can heal (a Secret created later, a destination back up) heal without a
+ * the destination, and no credential of a refused kubeconfig reaches a status, an Event or a log line; the problems that can heal (a Secret created later, a destination back up) heal without a
  * restart. The kubeconfigs that are refused point at a live cluster, so that a missing refusal would sync.
  */
 @QuarkusTest
@@ -46,14 +49,31 @@ class KRMSyncerBadInputTest {
     private static final List<String> SECRETS = List.of(TOKEN, EXEC_ARG, EXEC_ENV_VALUE, EXEC_TOKEN, CLIENT_SECRET,
             CERT_DATA);
 
+    private static final String CAPTURE_MARK = "log capture attached";
+
     TestClusters clusters;
     SyncerNamespace ns;
+    LogCapture logs;
+
+    @BeforeEach
+    void captureLogs() {
+        logs = LogCapture.attach();
+        // Proves the capture sees what the application logs: refusals themselves are reported in status and Events.
+        Logger.getLogger(KRMSyncerBadInputTest.class).info(CAPTURE_MARK);
+    }
 
     @AfterEach
     void deleteSyncers() {
         if (ns != null) {
             ns.deleteSyncers();
         }
+    }
+
+    @AfterEach
+    void noSecretWasLogged() {
+        logs.close();
+        assertThat(logs.lines()).as("log lines").contains(CAPTURE_MARK)
+                .allSatisfy(line -> assertThat(line).doesNotContain(SECRETS));
     }
 
     private void given(String prefix) {
