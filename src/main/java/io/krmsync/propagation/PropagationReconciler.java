@@ -39,6 +39,7 @@ import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
+import io.krmsync.sync.UncopyableObjectException;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
@@ -119,8 +120,14 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         }
 
         SourceRef sourceRef = new SourceRef(localClusterName, id.getNamespace().orElseThrow(), id.getName());
-        GenericKubernetesResource desired = engine.sanitizer().desiredCopy(source, sourceRef.namespace(), sourceRef,
-                owner);
+        GenericKubernetesResource desired;
+        try {
+            desired = engine.sanitizer().desiredCopy(source, sourceRef.namespace(), sourceRef, owner);
+        } catch (UncopyableObjectException e) {
+            // e.g. a namespace's kube-root-ca.crt: every cluster has its own; retrying cannot help.
+            outcomes.notPropagated(source, e.reason(), e.getMessage());
+            return UpdateControl.noUpdate();
+        }
         Instant firstSeen = sourceObservations.firstSeen(id.toString(), source.getMetadata().getResourceVersion());
         List<CompletableFuture<ProviderOutcomes.Outcome>> writes = providerCopies.reachable().stream()
                 .map(provider -> CompletableFuture.supplyAsync(() -> propagate(provider, desired, firstSeen), writers))

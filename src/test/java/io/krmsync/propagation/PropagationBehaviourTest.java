@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.sync.TrackingMetadata;
@@ -154,6 +155,22 @@ class PropagationBehaviourTest {
         await().untilAsserted(() -> assertThat(eventsOn("a-copy"))
                 .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("SourceIsACopy")));
         assertThat(clusters.kubectl("cluster2").configMap("default", "a-copy")).isNull();
+    }
+
+    /** Every namespace of a real cluster has its own kube-root-ca.crt: labelled, it is reported, never pushed. */
+    @Test
+    void aClusterLocalConfigMapIsReportedNotPropagated() {
+        String namespace = "root-ca-" + System.nanoTime();
+        local.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+                .create();
+        local.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName("kube-root-ca.crt").withLabels(Map.of(LABEL, "true"))
+                        .build())
+                .withData(Map.of("ca.crt", "cluster1's CA")).build()).create();
+
+        await().untilAsserted(() -> assertThat(local.v1().events().inNamespace(namespace).list().getItems())
+                .anySatisfy(event -> assertThat(event.getReason()).isEqualTo("ClusterLocalObject")));
+        assertThat(clusters.kubectl("cluster2").configMap(namespace, "kube-root-ca.crt")).isNull();
     }
 
     @Test
