@@ -19,7 +19,7 @@ public final class SeedFlags {
               -local-kubeconfig FILE        kubeconfig of the local cluster (where the operator runs, its custom resources
                                             live and labelled ConfigMaps come from); default: in-cluster config or KUBECONFIG
               -provider-kubeconfigs FILES   comma-separated kubeconfig files of the provider clusters to propagate to
-            Every other setting is a configuration property or environment variable: see docs/clusters.md and README.md.""";
+            Every other setting is a configuration property or environment variable: see docs/operations.md#configuration-reference.""";
 
     static final String LOCAL_KUBECONFIG_PROPERTY = "kubeconfig";
     static final String PROVIDER_KUBECONFIGS_PROPERTY = "krm-sync.clusters.provider-kubeconfigs";
