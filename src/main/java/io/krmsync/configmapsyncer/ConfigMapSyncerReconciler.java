@@ -222,6 +222,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
 
     @Override
     public DeleteControl cleanup(ConfigMapSyncer syncer, Context<ConfigMapSyncer> context) {
+        metrics.syncerDeleted(ConfigMapSyncer.RECONCILER, syncer);
         CopyOwner owner = ownerOf(syncer);
         KubernetesClient client = context.getClient();
         // Listed from the API server by marker, not from today's spec or a possibly lagging cache.
@@ -327,6 +328,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         if (readiness.ready() && (wroteCopies || outcomeChanged || previous.getLastSyncTime() == null)) {
             status.setLastSyncTime(now.toString());
         }
+        metrics.syncerStatus(ConfigMapSyncer.RECONCILER, syncer, status.getConditions(), status.getLastSyncTime(), now);
         recordEvents(syncer, previous, status, readiness);
         boolean changed = outcomeChanged || !Objects.equals(status.getLastSyncTime(), previous.getLastSyncTime());
         if (!changed) {

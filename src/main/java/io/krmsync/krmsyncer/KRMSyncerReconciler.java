@@ -168,6 +168,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     @Override
     public DeleteControl cleanup(KRMSyncer syncer, Context<KRMSyncer> context) {
+        metrics.syncerDeleted(KRMSyncer.RECONCILER, syncer);
         ResourceID id = ResourceID.fromResource(syncer);
         sources.release(id);
         boolean deleteCopies = DeletionPolicy.Delete.name().equals(syncer.getSpec().getDeletionPolicy())
@@ -301,6 +302,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         if (syncing && (wrote || outcomeChanged || previous.getLastSyncTime() == null)) {
             status.setLastSyncTime(now.toString());
         }
+        metrics.syncerStatus(KRMSyncer.RECONCILER, syncer, status.getConditions(), status.getLastSyncTime(), now);
         var before = StatusConditions.find(previous.getConditions(), StatusConditions.READY);
         // Waiting for watches to list is a step of every start and resume, not news worth an event.
         if (!Reason.WATCHES_STARTING.equals(outcome.reason())

@@ -2,9 +2,12 @@ package io.krmsync.krmsyncer;
 
 import static io.krmsync.krmsyncer.SyncerNamespace.holdsFor;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.InstanceOfAssertFactories.DOUBLE;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -17,13 +20,16 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.krmsync.sync.TrackingMetadata;
+import io.krmsync.testing.OperatorEndpoints;
+import io.krmsync.testing.Scrape;
 import io.krmsync.testing.TestClusters;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A KRMSyncer's life as a user drives it with kubectl: suspended and resumed, its kubeconfig Secret rotated, deleted
- * under each deletionPolicy, sharing a destination with another KRMSyncer or with objects it did not create.
+ * under each deletionPolicy, sharing a destination with another KRMSyncer or with objects it did not create; and what
+ * Prometheus sees of it.
  */
 @QuarkusTest
 @WithTestResource(TestClusters.class)
@@ -31,6 +37,9 @@ class KRMSyncerLifecycleTest {
 
     private static final String DESTINATION = "cluster4";
     private static final Duration QUIET = Duration.ofSeconds(3);
+    private static final String SYNCER_READY = "krm_sync_syncer_ready";
+    private static final String SYNCER_LAST_SYNC = "krm_sync_syncer_last_sync_timestamp_seconds";
+    private static final String SYNCER_LAST_READY = "krm_sync_syncer_last_ready_timestamp_seconds";
 
     TestClusters clusters;
     SyncerNamespace ns;
@@ -338,5 +347,50 @@ class KRMSyncerLifecycleTest {
         });
         ns.awaitReady("pusher", "True", "Synced");
         await().untilAsserted(() -> assertThat(ns.rule("pusher", "ConfigMap").getFailed()).isZero());
+    }
+
+    /**
+     * What Prometheus sees of each KRMSyncer: 1 and its last sync time when Ready, checked again while idle (the
+     * last-Ready time moves, status.lastSyncTime does not), 0 while its Secret is missing, no series once deleted.
+     */
+    @Test
+    void metricsShowEachKRMSyncersReadinessUntilItIsDeleted() {
+        given("gauges");
+        ns.source().createConfigMap(ns.name(), "app", "v=1");
+        ns.apply(ns.syncer("pusher", "dest"));
+        ns.apply(ns.syncer("lost", "missing"));
+        ns.awaitReady("pusher", "True", "Synced");
+        ns.awaitReady("lost", "False", "SecretNotFound");
+        Map<String, String> pusher = gaugeLabels("pusher");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value(SYNCER_READY, pusher)).contains(1.0);
+            assertThat(scrape.value(SYNCER_LAST_SYNC, pusher)).get(DOUBLE).isCloseTo(
+                    Scrape.timestampSeconds(ns.get("pusher").getStatus().getLastSyncTime()), within(0.001));
+            assertThat(scrape.value(SYNCER_READY, gaugeLabels("lost"))).contains(0.0);
+        });
+
+        String lastSyncTime = ns.get("pusher").getStatus().getLastSyncTime();
+        double lastReady = scrape().value(SYNCER_LAST_READY, pusher).orElseThrow();
+        // A synced KRMSyncer is looked at again every retry interval (2 s in tests), with nothing to write.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape().value(SYNCER_LAST_READY, pusher))
+                .get(DOUBLE).isGreaterThan(lastReady));
+        assertThat(ns.get("pusher").getStatus().getLastSyncTime()).isEqualTo(lastSyncTime);
+
+        ns.delete("pusher");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Scrape scrape = scrape();
+            assertThat(scrape.value(SYNCER_READY, pusher)).isEmpty();
+            assertThat(scrape.value(SYNCER_LAST_SYNC, pusher)).isEmpty();
+            assertThat(scrape.value(SYNCER_LAST_READY, pusher)).isEmpty();
+        });
+    }
+
+    private Map<String, String> gaugeLabels(String syncer) {
+        return Map.of("reconciler", KRMSyncer.RECONCILER, "namespace", ns.name(), "name", syncer);
+    }
+
+    private Scrape scrape() {
+        return Scrape.of(new OperatorEndpoints(httpPort));
     }
 }

@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 public record OperatorEndpoints(int port) {
 
     public HttpResponse<String> get(String path) {
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        // HTTP/1.1, as Prometheus and the kubelet use: the default HTTP/2 upgrade (h2c) broke on large /q/metrics
+        // answers ("Frame type(114) ... exceeds MAX_FRAME_SIZE").
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
