@@ -41,11 +41,6 @@ class MonitoringMetricsTest {
 
     /** Series Prometheus makes itself, not scraped from the operator. */
     private static final Set<String> MADE_BY_PROMETHEUS = Set.of("up");
-    /**
-     * Documented in docs/metrics.md but registered by io.krmsync.leadership, which is merged separately from this
-     * branch.
-     */
-    private static final Set<String> NOT_YET_SERVED = Set.of("krm_sync_leader");
 
     private static final String SOURCE = "monitoring-src";
     private static final String COPIED = "monitoring-copied";
@@ -112,7 +107,7 @@ class MonitoringMetricsTest {
                             .isNotEmpty();
                     Set<String> labels = new HashSet<>(MonitoringFiles.TARGET_LABELS);
                     for (String metric : query.metrics()) {
-                        if (MADE_BY_PROMETHEUS.contains(metric) || NOT_YET_SERVED.contains(metric)) {
+                        if (MADE_BY_PROMETHEUS.contains(metric)) {
                             continue;
                         }
                         softly.assertThat(scrape.names()).as("%s reads %s", query.where(), metric).contains(metric);
