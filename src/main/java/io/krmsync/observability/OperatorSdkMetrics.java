@@ -27,15 +27,19 @@ public class OperatorSdkMetrics {
     private static final String SDK_METER_PREFIX = "operator.sdk.";
     /**
      * Tags the v1 binder leaves out when their value is empty, next to a tag that is always there: {@code group} for a
-     * core kind (ConfigMap), {@code namespace} for a cluster-scoped resource, plain and with the "resource." prefix.
+     * core kind (ConfigMap), plain and with the "resource." prefix.
      */
-    private static final Map<String, String> OMITTED_TAG_BESIDE = Map.of(
-            "group", "kind", "namespace", "scope", "resource.group", "resource.kind", "resource.namespace", "resource.scope");
+    private static final Map<String, String> OMITTED_TAG_BESIDE = Map.of("group", "kind", "resource.group", "resource.kind");
 
+    /**
+     * Without per-resource series: with them every labelled ConfigMap and every syncer had about 70 series of its own
+     * (names as tags), unbounded on a cluster with many; per-syncer health is krm-sync's own
+     * {@code krm_sync_syncer_*} gauges, one series each.
+     */
     @Produces
     @Singleton
     Metrics operatorSdkMetrics(MeterRegistry registry) {
-        return MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry).build();
+        return MicrometerMetrics.withoutPerResourceMetrics(registry);
     }
 
     /**

@@ -84,6 +84,10 @@ class MetricsAndHealthTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get("/q/metrics").body())
                 .containsPattern("operator_sdk_events_received_total\\{[^}]*kind=\"ConfigMapSyncer\"")
                 .containsPattern("operator_sdk_events_received_total\\{[^}]*kind=\"ConfigMap\""));
+        // Per kind, never per resource: one series set per labelled ConfigMap would be unbounded.
+        assertThat(get("/q/metrics").body().lines().filter(line -> line.startsWith("operator_sdk_")))
+                .isNotEmpty()
+                .noneMatch(line -> line.matches(".*[{,](resource_)?name=\".*"));
     }
 
     @Test
