@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.krmsync.leadership.Leadership;
 import io.krmsync.sync.EventRecorder;
 import io.quarkus.runtime.StartupEvent;
 
@@ -40,17 +41,20 @@ public class KubeconfigSecretSource {
     private final KubeconfigPolicy policy;
     private final KubernetesClient client;
     private final EventRecorder events;
+    private final Leadership leadership;
     private final String namespace;
     private final Map<String, String> reportedProblems = new HashMap<>();
     private SharedIndexInformer<Secret> informer;
 
     public KubeconfigSecretSource(ClusterRegistry registry, ClustersConfig config, KubernetesClient client,
-            EventRecorder events, @ConfigProperty(name = "kubernetes.namespace") Optional<String> podNamespace) {
+            EventRecorder events, Leadership leadership,
+            @ConfigProperty(name = "kubernetes.namespace") Optional<String> podNamespace) {
         this.registry = registry;
         this.config = config.secrets();
         this.policy = config.insecure().policy();
         this.client = client;
         this.events = events;
+        this.leadership = leadership;
         this.namespace = this.config.namespace().or(() -> podNamespace)
                 .or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
     }
@@ -106,7 +110,8 @@ public class KubeconfigSecretSource {
                 ClusterProblem problem = ClusterProblem.of(ClusterSource.SECRET, origin, e);
                 problems.add(problem);
                 nowReported.put(secret.getMetadata().getName(), problem.reason() + ": " + problem.message());
-                if (!Objects.equals(reportedProblems.get(secret.getMetadata().getName()),
+                // A standby reads the same Secrets; the leader alone reports them, once.
+                if (leadership.isLeader() && !Objects.equals(reportedProblems.get(secret.getMetadata().getName()),
                         nowReported.get(secret.getMetadata().getName()))) {
                     events.warning(secret, problem.reason(), problem.message());
                 }

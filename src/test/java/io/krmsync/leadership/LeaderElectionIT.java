@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,7 +34,7 @@ import io.krmsync.testing.OperatorEndpoints;
 
 /**
  * Two replicas of the packaged operator (production profile: leader election on) against one API server: one holds
- * the Lease and does all the work, the other writes nothing; when the leader dies, the standby takes the Lease over
+ * the Lease and does all the work (reconciliations, deletions outside them, Events), the other writes nothing; when the leader dies, the standby takes the Lease over
  * and carries on. Runs the jar the build packaged, as two processes, because one JVM holds one Quarkus application.
  */
 class LeaderElectionIT {
@@ -43,6 +44,15 @@ class LeaderElectionIT {
     private static final Duration LEASE_DURATION = Duration.ofSeconds(4);
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final Path LOGS = Path.of("target", "leader-election-it");
+    /** A kubeconfig krm-sync refuses by default: it would run a program. */
+    private static final String EXEC_KUBECONFIG = """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+            users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: get-token}}}]
+            contexts: [{name: c, context: {cluster: c, user: u}}]
+            current-context: c
+            """;
     private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(?:\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
     private final SandboxApiServer server = new SandboxApiServer("local", 0);
@@ -122,6 +132,13 @@ class LeaderElectionIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() == null);
         }
 
+        // Both replicas read a refused cluster kubeconfig Secret; only the leader reports it.
+        client.secrets().inNamespace(OPERATOR_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
+                .withName("exec-cluster").addToLabels("krm-sync.io/cluster-kubeconfig", "true").endMetadata()
+                .addToStringData("kubeconfig", EXEC_KUBECONFIG).build()).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> eventsAbout("exec-cluster") > 0);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> eventsAbout("exec-cluster") == 1);
+
         assertThat(metric(leader, "krm_sync_leader")).as("leader's krm_sync_leader").isEqualTo(1.0);
         assertThat(metric(leader, "operator_sdk_reconciliations_started_total")).as("leader reconciled").isPositive();
         assertThat(metric(leader, "krm_sync_copy_writes_total")).as("leader's copy writes").isPositive();
@@ -138,6 +155,11 @@ class LeaderElectionIT {
         assertThat(leaseHolder()).as("Lease holder after the leader died").contains(standby);
         assertThat(metric(standby, "krm_sync_leader")).as("new leader's krm_sync_leader").isEqualTo(1.0);
         assertThat(metric(standby, "krm_sync_copy_writes_total")).as("new leader's copy writes").isPositive();
+    }
+
+    private long eventsAbout(String name) {
+        return client.v1().events().inNamespace(OPERATOR_NAMESPACE).list().getItems().stream()
+                .filter(event -> name.equals(event.getInvolvedObject().getName())).count();
     }
 
     private Optional<String> copyValue() {
