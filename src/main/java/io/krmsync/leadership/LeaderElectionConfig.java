@@ -16,7 +16,10 @@ public interface LeaderElectionConfig {
     @WithDefault("krm-sync-leader")
     String leaseName();
 
-    /** Default: the operator's own namespace ({@code KUBERNETES_NAMESPACE}), else the local client's namespace. */
+    /**
+     * Default: the operator's own namespace ({@code KUBERNETES_NAMESPACE}), else the local client's namespace, else
+     * {@code default}.
+     */
     Optional<String> leaseNamespace();
 
     /** How long a standby waits, after the leader's last renewal, before taking the Lease over. */

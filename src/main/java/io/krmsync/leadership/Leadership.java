@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -47,19 +48,22 @@ public class Leadership {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElectionConfiguration(LeaderElectionConfig config,
-            @ConfigProperty(name = "kubernetes.namespace") Optional<String> podNamespace) {
+            @ConfigProperty(name = "kubernetes.namespace") Optional<String> podNamespace, KubernetesClient localClient) {
         electionActive = true;
         String identity = identity();
+        // Outside a cluster the client may have no namespace (an API server URL without a kubeconfig context).
+        String namespace = config.leaseNamespace().or(() -> podNamespace)
+                .or(() -> Optional.ofNullable(localClient.getNamespace())).orElse("default");
         LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder
                 .aLeaderElectionConfiguration(config.leaseName())
+                .withLeaseNamespace(namespace)
                 .withIdentity(identity)
                 .withLeaseDuration(config.leaseDuration())
                 .withRenewDeadline(config.renewDeadline())
                 .withRetryPeriod(config.retryPeriod())
                 .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading, leader -> {
                 }));
-        config.leaseNamespace().or(() -> podNamespace).ifPresent(builder::withLeaseNamespace);
-        LOG.infof("Leader election on Lease %s as %s; reconciling starts once this replica leads",
+        LOG.infof("Leader election on Lease %s/%s as %s; reconciling starts once this replica leads", namespace,
                 config.leaseName(), identity);
         return builder.build();
     }
