@@ -35,7 +35,8 @@ import io.krmsync.testing.OperatorEndpoints;
 /**
  * Two replicas of the packaged operator (production profile: leader election on) against one API server: one holds
  * the Lease and does all the work (reconciliations, deletions outside them, Events), the other writes nothing; when the leader dies, the standby takes the Lease over
- * and carries on. Runs the jar the build packaged, as two processes, because one JVM holds one Quarkus application.
+ * and carries on. Runs what the build packaged (the jar, or the native executable under {@code -Dnative}), as two
+ * processes, because one JVM holds one Quarkus application.
  */
 class LeaderElectionIT {
 
@@ -62,7 +63,8 @@ class LeaderElectionIT {
 
     @BeforeEach
     void startClusterAndTwoReplicas() throws IOException {
-        assertThat(JAR).as("the packaged operator (./mvnw verify packages it before this test)").exists();
+        assertThat(Optional.ofNullable(System.getProperty("native.image.path")).map(Path::of).orElse(JAR))
+                .as("the packaged operator (./mvnw verify packages it before this test)").exists();
         server.start();
         client = server.createClient();
         for (String namespace : List.of("default", "kube-system", OPERATOR_NAMESPACE, "team-a")) {
@@ -197,22 +199,39 @@ class LeaderElectionIT {
 
         static Replica start(String name, String apiServerUrl, Path providerKubeconfig) throws IOException {
             int port = freePort();
-            String java = ProcessHandle.current().info().command().orElse("java");
-            ProcessBuilder builder = new ProcessBuilder(java,
+            List<String> command = launcher(List.of(
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.kubernetes-client.api-server-url=" + apiServerUrl,
                     "-Dquarkus.log.console.json.enabled=false",
                     "-Dkrm-sync.clusters.provider-kubeconfigs=" + providerKubeconfig.toAbsolutePath(),
                     "-Dkrm-sync.leader-election.lease-duration=" + LEASE_DURATION.toSeconds() + "s",
                     "-Dkrm-sync.leader-election.renew-deadline=3s",
-                    "-Dkrm-sync.leader-election.retry-period=500ms",
-                    "-jar", JAR.toString())
+                    "-Dkrm-sync.leader-election.retry-period=500ms"));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(LOGS.resolve(name + ".log").toFile());
             // As the Deployment sets them: the pod's name and namespace.
             builder.environment().put("HOSTNAME", name);
             builder.environment().put("KUBERNETES_NAMESPACE", OPERATOR_NAMESPACE);
             return new Replica(name, builder.start(), port);
+        }
+
+        /**
+         * The native executable under {@code -Dnative} (failsafe names it), else the packaged jar on this JVM; both
+         * take system properties ahead of the operator's own arguments.
+         */
+        private static List<String> launcher(List<String> systemProperties) {
+            List<String> command = new ArrayList<>();
+            String nativeExecutable = System.getProperty("native.image.path");
+            if (nativeExecutable != null) {
+                command.add(Path.of(nativeExecutable).toAbsolutePath().toString());
+                command.addAll(systemProperties);
+            } else {
+                command.add(ProcessHandle.current().info().command().orElse("java"));
+                command.addAll(systemProperties);
+                command.addAll(List.of("-jar", JAR.toString()));
+            }
+            return command;
         }
 
         OperatorEndpoints endpoints() {
