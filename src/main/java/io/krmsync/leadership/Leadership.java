@@ -6,8 +6,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -18,6 +21,8 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Whether this replica may write. The operator SDK runs leader election on a Lease in the local cluster and starts
@@ -37,6 +42,7 @@ public class Leadership {
     private final Gauge leaderGauge;
     private volatile boolean electionActive;
     private volatile boolean leading;
+    private volatile boolean shuttingDown;
 
     public Leadership(MeterRegistry meters) {
         this.meters = meters;
@@ -92,10 +98,22 @@ public class Leadership {
         leadingListeners.forEach(Runnable::run);
     }
 
+    /**
+     * Called when the Lease is lost, and also when the SDK stops election during a graceful shutdown. A lost Lease ends
+     * the process: the SDK would go on reconciling (its builder's configurations do not exit), beside the new leader.
+     * The pod restarts as a standby.
+     */
     private void stopLeading() {
-        // The SDK exits the process next, so that a former leader cannot go on writing beside the new one.
         leading = false;
-        LOG.warn("This replica lost the leader Lease");
+        if (shuttingDown) {
+            return;
+        }
+        LOG.error("This replica lost the leader Lease: exiting, so that it cannot write beside the new leader");
+        Quarkus.asyncExit(1);
+    }
+
+    void shutdown(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        shuttingDown = true;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.sandbox.SandboxApiServer;
@@ -157,6 +159,23 @@ class LeaderElectionIT {
         assertThat(leaseHolder()).as("Lease holder after the leader died").contains(standby);
         assertThat(metric(standby, "krm_sync_leader")).as("new leader's krm_sync_leader").isEqualTo(1.0);
         assertThat(metric(standby, "krm_sync_copy_writes_total")).as("new leader's copy writes").isPositive();
+    }
+
+    /**
+     * Split brain guard: a leader that can no longer renew its Lease (here another holder took it, as after a network
+     * partition) stops, rather than reconciling beside the new leader; Kubernetes restarts it as a standby.
+     */
+    @Test
+    void aLeaderThatLosesItsLeaseExits() {
+        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+
+        client.resources(Lease.class).inNamespace(OPERATOR_NAMESPACE).withName(LEASE)
+                .edit(lease -> new LeaseBuilder(lease).editSpec().withHolderIdentity("another-installation")
+                        .withLeaseDurationSeconds(3600).withRenewTime(ZonedDateTime.now()).endSpec().build());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !leader.process().isAlive());
+        assertThat(leader.process().exitValue()).as("exit code of the replica that lost its Lease").isEqualTo(1);
+        assertThat(metric(other(leader), "krm_sync_leader")).as("the standby does not lead a held Lease").isZero();
     }
 
     private long eventsAbout(String name) {
