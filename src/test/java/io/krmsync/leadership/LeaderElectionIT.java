@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.sandbox.SandboxApiServer;
 import io.krmsync.testing.OperatorEndpoints;
@@ -169,9 +170,13 @@ class LeaderElectionIT {
     void aLeaderThatLosesItsLeaseExits() {
         Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
 
-        client.resources(Lease.class).inNamespace(OPERATOR_NAMESPACE).withName(LEASE)
-                .edit(lease -> new LeaseBuilder(lease).editSpec().withHolderIdentity("another-installation")
-                        .withLeaseDurationSeconds(3600).withRenewTime(ZonedDateTime.now()).endSpec().build());
+        // The leader renews every retry period: an edit may meet a newer resourceVersion (409) and is tried again.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
+            client.resources(Lease.class).inNamespace(OPERATOR_NAMESPACE).withName(LEASE)
+                    .edit(lease -> new LeaseBuilder(lease).editSpec().withHolderIdentity("another-installation")
+                            .withLeaseDurationSeconds(3600).withRenewTime(ZonedDateTime.now()).endSpec().build());
+            return true;
+        });
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !leader.process().isAlive());
         assertThat(leader.process().exitValue()).as("exit code of the replica that lost its Lease").isEqualTo(1);
