@@ -26,8 +26,9 @@ import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Whether this replica may write. The operator SDK runs leader election on a Lease in the local cluster and starts
- * reconciliations only on the leader; work krm-sync does outside a reconciliation (sweeps for copies whose source
- * is gone) asks {@link #isLeader()} first, so that a standby, whose caches are kept warm, writes nothing.
+ * reconciliations only on the leader; work krm-sync does outside a reconciliation (propagation's deletions and
+ * sweeps, Events about refused kubeconfig Secrets) asks {@link #isLeader()} first, so that a standby, whose caches
+ * are kept warm, writes nothing.
  * <p>
  * The SDK asks for the {@link LeaderElectionConfiguration} bean only in the profiles where leader election is
  * active; everywhere else (dev, sandbox, tests) this replica is the only one and always leads.
