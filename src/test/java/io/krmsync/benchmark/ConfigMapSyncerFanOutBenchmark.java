@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jdk.jfr.Recording;
@@ -277,7 +274,7 @@ class ConfigMapSyncerFanOutBenchmark {
     /** What one phase did: times (System.nanoTime) and the requests the server saw. */
     record Phase(long startNanos, long convergedNanos, long settledNanos, long firstCopyWrite, long lastCopyWrite,
             long copyWriteServerNanos, int maxCopyWritesInFlight, Snapshot untilConverged, Snapshot untilSettled,
-            long executions, long reconcileFailures, Resources resources, int polls, RunningOperator operator,
+            long executions, long reconcileFailures, Cpu resources, int polls, RunningOperator operator,
             long loopEndNanos, String agent) {
 
         double convergenceSeconds() {
@@ -292,7 +289,7 @@ class ConfigMapSyncerFanOutBenchmark {
         dispatcher.startWindow(OPERATOR);
         long executionsBefore = operator.tracker().executions();
         long failuresBefore = operator.tracker().failures();
-        Resources resourcesBefore = Resources.now();
+        Cpu resourcesBefore = Cpu.now();
         Recording recording = startRecording();
         long start = System.nanoTime();
         change.run();
@@ -301,7 +298,7 @@ class ConfigMapSyncerFanOutBenchmark {
                 () -> serverHasAllCopies(expected));
         stopRecording(recording, label);
         Snapshot untilConverged = dispatcher.snapshot().minus(before);
-        Resources resources = Resources.now().minus(resourcesBefore, converged - start, dispatcher::serverThread);
+        Cpu resources = Cpu.now().minus(resourcesBefore, converged - start, dispatcher::serverThread);
         long settled = awaitQuiet(operator.tracker(), converged, minExecutions);
         return new Phase(start, converged, settled, dispatcher.firstCopyWriteNanos(OPERATOR),
                 dispatcher.lastCopyWriteNanos(OPERATOR), dispatcher.copyWriteServerNanos(OPERATOR),
@@ -506,7 +503,7 @@ class ConfigMapSyncerFanOutBenchmark {
                 }
                 Thread.sleep(200);
             }
-            Resources resourcesBefore = Resources.now();
+            Cpu resourcesBefore = Cpu.now();
             AtomicLong loopEnd = new AtomicLong();
             Recording recording = startRecording();
             long start = System.nanoTime();
@@ -524,7 +521,7 @@ class ConfigMapSyncerFanOutBenchmark {
             for (Future<?> create : creates) {
                 create.get();
             }
-            Resources resources = Resources.now().minus(resourcesBefore, converged - start, dispatcher::serverThread);
+            Cpu resources = Cpu.now().minus(resourcesBefore, converged - start, dispatcher::serverThread);
             Snapshot window = dispatcher.snapshot().minus(before);
             return new Phase(start, converged, converged, dispatcher.firstCopyWriteNanos(FLOOR),
                     dispatcher.lastCopyWriteNanos(FLOOR), dispatcher.copyWriteServerNanos(FLOOR),
@@ -551,95 +548,6 @@ class ConfigMapSyncerFanOutBenchmark {
 
     private static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    /** CPU and GC time of this JVM (the API server, the operator and the benchmark all run in it), by thread. */
-    record Resources(long cpuNanos, long gcMillis, long gcCount, double utilisation, Map<Long, Long> threadCpu,
-            Map<Long, String> threadNames, Map<String, Long> cpuByThreadGroup, long[] machineTicks, long othersNanos,
-            long stealNanos) {
-
-        /** Linux /proc/stat, first line: busy and steal ticks of all CPUs (USER_HZ, 100 per second); null elsewhere. */
-        private static long[] readMachineTicks() {
-            try {
-                String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
-                long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-                        + Long.parseLong(f[7]);
-                return new long[] { busy, Long.parseLong(f[8]) };
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        }
-
-        static Resources now() {
-            long cpu = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getProcessCpuTime()
-                    : -1;
-            long gcMillis = 0;
-            long gcCount = 0;
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                gcMillis += Math.max(0, gc.getCollectionTime());
-                gcCount += Math.max(0, gc.getCollectionCount());
-            }
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            Map<Long, Long> threadCpu = new HashMap<>();
-            Map<Long, String> threadNames = new HashMap<>();
-            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                if (info != null) {
-                    threadCpu.put(info.getThreadId(), threads.getThreadCpuTime(info.getThreadId()));
-                    threadNames.put(info.getThreadId(), info.getThreadName());
-                }
-            }
-            return new Resources(cpu, gcMillis, gcCount, 0, threadCpu, threadNames, Map.of(), readMachineTicks(), -1, -1);
-        }
-
-        /** The difference, with CPU utilisation of the machine's cores over {@code wallNanos}. */
-        Resources minus(Resources earlier, long wallNanos, Function<Long, String> serverThread) {
-            long cpu = cpuNanos - earlier.cpuNanos;
-            double cores = Runtime.getRuntime().availableProcessors();
-            Map<String, Long> groups = new TreeMap<>();
-            threadCpu.forEach((id, nanos) -> {
-                long delta = nanos - earlier.threadCpu.getOrDefault(id, 0L);
-                if (nanos >= 0 && delta > 0) {
-                    String group = ReconcileTracker.RECONCILER_THREADS.contains(id) ? "reconciler thread"
-                            : serverThread.apply(id);
-                    groups.merge(group != null ? group : threadGroup(threadNames.get(id)), delta, Long::sum);
-                }
-            });
-            long others = -1;
-            long steal = -1;
-            if (machineTicks != null && earlier.machineTicks != null) {
-                long busyNanos = (machineTicks[0] - earlier.machineTicks[0]) * 10_000_000L;
-                others = Math.max(0, busyNanos - cpu);
-                steal = (machineTicks[1] - earlier.machineTicks[1]) * 10_000_000L;
-            }
-            return new Resources(cpu, gcMillis - earlier.gcMillis, gcCount - earlier.gcCount, cpu / (wallNanos * cores),
-                    threadCpu, threadNames, groups, machineTicks, others, steal);
-        }
-
-        private static String threadGroup(String name) {
-            if (name.startsWith("vert.x-eventloop")) {
-                return "clients' vert.x event loops";
-            }
-            if (name.startsWith("benchmark-floor")) {
-                return "floor's calling thread";
-            }
-            if (name.matches("pool-[0-9]+-thread-[0-9]+")) {
-                return "mock server's watch senders";
-            }
-            if (name.matches("-?[0-9]+-pool-[0-9]+-thread-[0-9]+")) {
-                return "fabric8 informer handlers";
-            }
-            if (name.equals("main")) {
-                return "benchmark main";
-            }
-            return name.replaceAll("[0-9]+", "N");
-        }
-
-        String topThreadGroups(int count) {
-            return cpuByThreadGroup.entrySet().stream().sorted(Map.Entry.<String, Long> comparingByValue().reversed())
-                    .limit(count).map(e -> String.format(Locale.ROOT, "%s %.2f s", e.getKey(), e.getValue() / 1e9))
-                    .collect(Collectors.joining("; "));
-        }
     }
 
     // --- the report ---------------------------------------------------------------------------------------------
@@ -797,7 +705,7 @@ class ConfigMapSyncerFanOutBenchmark {
         private String cpuByThreadMedians(List<Phase> phases) {
             Map<String, List<Double>> byGroup = new TreeMap<>();
             for (Phase phase : phases) {
-                phase.resources().cpuByThreadGroup().forEach((group, nanos) -> byGroup
+                phase.resources().byGroup().forEach((group, nanos) -> byGroup
                         .computeIfAbsent(group, g -> new ArrayList<>()).add(nanos / 1e6 / namespaceCount));
             }
             return byGroup.entrySet().stream()
@@ -839,7 +747,7 @@ class ConfigMapSyncerFanOutBenchmark {
         }
 
         private String interference(Phase p) {
-            Resources r = p.resources();
+            Cpu r = p.resources();
             return r == null || r.othersNanos() < 0 ? ""
                     : String.format(Locale.ROOT, "%.2f / %.2f", r.othersNanos() / 1e9, r.stealNanos() / 1e9);
         }
@@ -896,9 +804,9 @@ class ConfigMapSyncerFanOutBenchmark {
             rows.add(new String[] { number, figure, value, note });
         }
 
-        private void threadRow(Resources r) {
+        private void threadRow(Cpu r) {
             if (r != null) {
-                row("", "  CPU by thread", "", r.topThreadGroups(6));
+                row("", "  CPU by thread", "", r.top(6));
             }
         }
 
@@ -910,7 +818,7 @@ class ConfigMapSyncerFanOutBenchmark {
             return String.format(Locale.ROOT, "%.2fx", numerator / denominator);
         }
 
-        private String cpu(Resources r) {
+        private String cpu(Cpu r) {
             if (r == null) {
                 return "";
             }

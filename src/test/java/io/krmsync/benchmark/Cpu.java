@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
@@ -20,7 +21,7 @@ import io.krmsync.benchmark.PropagationClusters.RequestCounter;
  * processes used and the hypervisor stole meanwhile: take {@link #now()} before and after a window, then
  * {@link #minus}.
  */
-record Cpu(long cpuNanos, long gcMillis, Map<Long, Long> threadCpu, Map<Long, String> threadNames,
+record Cpu(long cpuNanos, long gcMillis, long gcCount, Map<Long, Long> threadCpu, Map<Long, String> threadNames,
         Map<String, Long> byGroup, double utilisation, long[] machineTicks, long othersNanos, long stealNanos) {
 
     static Cpu now() {
@@ -28,8 +29,10 @@ record Cpu(long cpuNanos, long gcMillis, Map<Long, Long> threadCpu, Map<Long, St
                 ? os.getProcessCpuTime()
                 : -1;
         long gc = 0;
+        long gcCount = 0;
         for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
             gc += Math.max(0, bean.getCollectionTime());
+            gcCount += Math.max(0, bean.getCollectionCount());
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> threadCpu = new HashMap<>();
@@ -40,7 +43,7 @@ record Cpu(long cpuNanos, long gcMillis, Map<Long, Long> threadCpu, Map<Long, St
                 names.put(info.getThreadId(), info.getThreadName());
             }
         }
-        return new Cpu(cpu, gc, threadCpu, names, Map.of(), 0, readMachineTicks(), -1, -1);
+        return new Cpu(cpu, gc, gcCount, threadCpu, names, Map.of(), 0, readMachineTicks(), -1, -1);
     }
 
     /** Busy and steal ticks of all CPUs from /proc/stat (USER_HZ, 100 a second); null elsewhere. */
@@ -56,12 +59,18 @@ record Cpu(long cpuNanos, long gcMillis, Map<Long, Long> threadCpu, Map<Long, St
     }
 
     Cpu minus(Cpu earlier, long wallNanos) {
+        return minus(earlier, wallNanos, id -> RequestCounter.SERVER_THREADS.contains(id) ? "API servers" : null);
+    }
+
+    /** @param serverThread the group of an API server's thread, null for any other thread */
+    Cpu minus(Cpu earlier, long wallNanos, Function<Long, String> serverThread) {
         long cpu = cpuNanos - earlier.cpuNanos;
         Map<String, Long> groups = new TreeMap<>();
         threadCpu.forEach((id, nanos) -> {
             long delta = nanos - earlier.threadCpu.getOrDefault(id, 0L);
             if (nanos >= 0 && delta > 0) {
-                groups.merge(group(id, threadNames.get(id)), delta, Long::sum);
+                String server = serverThread.apply(id);
+                groups.merge(server != null ? server : group(id, threadNames.get(id)), delta, Long::sum);
             }
         });
         long others = -1;
@@ -70,15 +79,12 @@ record Cpu(long cpuNanos, long gcMillis, Map<Long, Long> threadCpu, Map<Long, St
             others = Math.max(0, (machineTicks[0] - earlier.machineTicks[0]) * 10_000_000L - cpu);
             steal = (machineTicks[1] - earlier.machineTicks[1]) * 10_000_000L;
         }
-        return new Cpu(cpu, gcMillis - earlier.gcMillis, threadCpu, threadNames, groups,
+        return new Cpu(cpu, gcMillis - earlier.gcMillis, gcCount - earlier.gcCount, threadCpu, threadNames, groups,
                 cpu / (wallNanos * (double) Runtime.getRuntime().availableProcessors()), machineTicks, others,
                 steal);
     }
 
     private static String group(long id, String name) {
-        if (RequestCounter.SERVER_THREADS.contains(id)) {
-            return "API servers";
-        }
         if (ReconcileTracker.RECONCILER_THREADS.contains(id)) {
             return "reconciler threads";
         }
