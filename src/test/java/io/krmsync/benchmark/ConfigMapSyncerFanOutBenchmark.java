@@ -3,9 +3,6 @@ package io.krmsync.benchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +115,7 @@ class ConfigMapSyncerFanOutBenchmark {
         RunningOperator operator = null;
         try {
             startServer();
-            report.machine(loadAverage());
+            report.machine(driver);
             String crdOrigin = installCrd();
             Map<String, String> data = setUpNamespacesAndSource();
             driver.configMaps().inAnyNamespace().withLabel(TrackingMetadata.MANAGED_BY_LABEL, ConfigMapSyncer.RECONCILER)
@@ -172,7 +169,6 @@ class ConfigMapSyncerFanOutBenchmark {
                 operator = null;
             }
             report.summary(floors, watchedFloors, convergences);
-            report.machineAfter(loadAverage());
         } finally {
             if (operator != null) {
                 operator.stop();
@@ -546,41 +542,19 @@ class ConfigMapSyncerFanOutBenchmark {
 
     // --- machine ------------------------------------------------------------------------------------------------
 
-    private static double loadAverage() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
     // --- the report ---------------------------------------------------------------------------------------------
 
     /** Collects the figures as the run goes, and prints whatever it has, even when a phase failed. */
-    private final class Report {
+    private final class Report extends FigureReport {
 
-        private final List<String> head = new ArrayList<>();
-        private final List<String[]> roundRows = new ArrayList<>();
-        private final List<String[]> rows = new ArrayList<>();
-        private final List<String> notes = new ArrayList<>();
-
-        void machine(double loadAverage) {
-            Runtime runtime = Runtime.getRuntime();
-            long totalMemory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getTotalMemorySize()
-                    : -1;
-            head.add(String.format(Locale.ROOT, "machine: %d cores (availableProcessors), %s, %d MiB RAM, load average %.2f at start",
-                    runtime.availableProcessors(), cpuModel(), totalMemory >> 20, loadAverage));
-            head.add(String.format(Locale.ROOT, "JVM: %s %s (%s), max heap %d MiB, GC %s, %s %s",
-                    System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
-                    System.getProperty("java.vendor"), runtime.maxMemory() >> 20,
-                    ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
-                            .collect(Collectors.joining("/")),
-                    System.getProperty("os.name"), System.getProperty("os.arch")));
-            head.add(String.format(Locale.ROOT, "libraries: operator SDK %s, fabric8 kubernetes-client %s (HTTP client %s)",
-                    io.javaoperatorsdk.operator.api.config.Utils.VERSION.getSdkVersion(),
-                    io.fabric8.kubernetes.client.Version.clientVersion(),
-                    driver.getHttpClient().getClass().getSimpleName()));
-        }
-
-        void machineAfter(double loadAverage) {
-            head.add(String.format(Locale.ROOT, "load average %.2f at end", loadAverage));
+        Report() {
+            super("ConfigMapSyncer fan-out benchmark");
+            roundsTable("rounds (floor and convergence alternate; ms/write: first->last copy write / in the server; "
+                    + "CPU/copy: CPU time of this whole JVM per copy, in ms; others/steal: CPU seconds used by other "
+                    + "processes on the machine / stolen by the hypervisor meanwhile):",
+                    "round", "floor", "ms/write", "CPU/copy", "others/steal", "floor+watch", "ms/write", "operator start",
+                    "convergence", "ms/write", "CPU/copy", "others/steal", "ratio", "copy/all writes", "syncer deletion",
+                    "copy/all writes");
         }
 
         void setup(String crdOrigin) {
@@ -796,14 +770,6 @@ class ConfigMapSyncerFanOutBenchmark {
                     "quiet " + quietMillis + " ms after " + secs(p.convergedNanos(), p.settledNanos()) + " past convergence");
         }
 
-        void note(String line) {
-            notes.add(line);
-        }
-
-        private void row(String number, String figure, String value, String note) {
-            rows.add(new String[] { number, figure, value, note });
-        }
-
         private void threadRow(Cpu r) {
             if (r != null) {
                 row("", "  CPU by thread", "", r.top(6));
@@ -824,55 +790,6 @@ class ConfigMapSyncerFanOutBenchmark {
             }
             return String.format(Locale.ROOT, "%.1f s CPU, %.0f%% of all cores; GC %d ms in %d pauses",
                     r.cpuNanos() / 1e9, r.utilisation() * 100, r.gcMillis(), r.gcCount());
-        }
-
-        void print(Path file) {
-            StringBuilder out = new StringBuilder("\n=== ConfigMapSyncer fan-out benchmark ===\n");
-            head.forEach(line -> out.append(line).append('\n'));
-            out.append("\nrounds (floor and convergence alternate; ms/write: first->last copy write / in the server; "
-                    + "CPU/copy: CPU time of this whole JVM per copy, in ms; others/steal: CPU seconds used by other "
-                    + "processes on the machine / stolen by the hypervisor meanwhile):\n");
-            List<String[]> table = new ArrayList<>();
-            table.add(new String[] { "round", "floor", "ms/write", "CPU/copy", "others/steal", "floor+watch",
-                "ms/write", "operator start", "convergence", "ms/write", "CPU/copy", "others/steal", "ratio",
-                "copy/all writes", "syncer deletion", "copy/all writes" });
-            table.addAll(roundRows);
-            int[] widths = new int[16];
-            table.forEach(r -> {
-                for (int i = 0; i < r.length; i++) {
-                    widths[i] = Math.max(widths[i], r[i].length());
-                }
-            });
-            table.forEach(r -> {
-                for (int i = 0; i < r.length; i++) {
-                    out.append(String.format(Locale.ROOT, i == 0 ? "%-" + widths[i] + "s" : " | %" + widths[i] + "s", r[i]));
-                }
-                out.append('\n');
-            });
-            out.append('\n');
-            int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
-            int w2 = rows.stream().mapToInt(r -> r[2].length()).max().orElse(10);
-            String format = "%-2s | %-" + w1 + "s | %" + w2 + "s | %s%n";
-            out.append(String.format(Locale.ROOT, format, "#", "figure", "value", "note"));
-            out.append("-".repeat(w1 + w2 + 32)).append('\n');
-            rows.forEach(r -> out.append(String.format(Locale.ROOT, format, (Object[]) r)));
-            notes.forEach(line -> out.append(line).append('\n'));
-            System.out.println(out);
-            try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, out.toString());
-            } catch (IOException e) {
-                System.out.println("could not write " + file + ": " + e);
-            }
-        }
-
-        private String cpuModel() {
-            try {
-                return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                        .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-            } catch (IOException | RuntimeException e) {
-                return "unknown CPU";
-            }
         }
     }
 }
