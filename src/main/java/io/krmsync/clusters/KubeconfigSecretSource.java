@@ -8,19 +8,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.krmsync.OperatorNamespace;
 import io.krmsync.leadership.Leadership;
 import io.krmsync.sync.EventRecorder;
 import io.quarkus.runtime.StartupEvent;
@@ -47,16 +46,14 @@ public class KubeconfigSecretSource {
     private SharedIndexInformer<Secret> informer;
 
     public KubeconfigSecretSource(ClusterRegistry registry, ClustersConfig config, KubernetesClient client,
-            EventRecorder events, Leadership leadership,
-            @ConfigProperty(name = "kubernetes.namespace") Optional<String> podNamespace) {
+            EventRecorder events, Leadership leadership, OperatorNamespace operatorNamespace) {
         this.registry = registry;
         this.config = config.secrets();
         this.policy = config.insecure().policy();
         this.client = client;
         this.events = events;
         this.leadership = leadership;
-        this.namespace = this.config.namespace().or(() -> podNamespace)
-                .or(() -> Optional.ofNullable(client.getNamespace())).orElse("default");
+        this.namespace = this.config.namespace().orElseGet(operatorNamespace::name);
     }
 
     void start(@Observes StartupEvent event) {

@@ -12,11 +12,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.krmsync.OperatorNamespace;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.micrometer.core.instrument.Gauge;
@@ -55,12 +54,10 @@ public class Leadership {
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElectionConfiguration(LeaderElectionConfig config,
-            @ConfigProperty(name = "kubernetes.namespace") Optional<String> podNamespace, KubernetesClient localClient) {
+            OperatorNamespace operatorNamespace) {
         electionActive = true;
         String identity = identity();
-        // Outside a cluster the client may have no namespace (an API server URL without a kubeconfig context).
-        String namespace = config.leaseNamespace().or(() -> podNamespace)
-                .or(() -> Optional.ofNullable(localClient.getNamespace())).orElse("default");
+        String namespace = config.leaseNamespace().orElseGet(operatorNamespace::name);
         LeaderElectionConfigurationBuilder builder = LeaderElectionConfigurationBuilder
                 .aLeaderElectionConfiguration(config.leaseName())
                 .withLeaseNamespace(namespace)
