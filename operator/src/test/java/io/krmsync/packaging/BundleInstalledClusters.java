@@ -18,7 +18,7 @@ import io.krmsync.testing.TestClusters;
  */
 public class BundleInstalledClusters extends TestClusters {
 
-    private static final Path CRDS = Path.of("kubernetes", "crds");
+    private static final Path CRDS = Path.of("..", "kubernetes", "crds");
 
     @Override
     public Map<String, String> start() {

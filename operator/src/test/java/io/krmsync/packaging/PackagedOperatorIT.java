@@ -91,7 +91,7 @@ class PackagedOperatorIT {
     @Test
     void propagationPushesLabelledConfigMapsToEveryProvider() throws Exception {
         clusters.client(TestClusters.LOCAL).resource(clusters.client(TestClusters.LOCAL).getKubernetesSerialization()
-                .unmarshal(Files.readString(Path.of("kubernetes", "samples", "example-cm.yaml")), ConfigMap.class))
+                .unmarshal(Files.readString(Path.of("..", "kubernetes", "samples", "example-cm.yaml")), ConfigMap.class))
                 .create();
         for (String provider : TestClusters.PROVIDERS) {
             eventually().untilAsserted(() -> assertThat(

@@ -24,8 +24,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  */
 final class MonitoringFiles {
 
-    static final Path PROMETHEUS_RULE = Path.of("kubernetes", "monitoring", "prometheusrule.yml");
-    static final Path DASHBOARD = Path.of("kubernetes", "monitoring", "grafana-dashboard.json");
+    static final Path PROMETHEUS_RULE = Path.of("..", "kubernetes", "monitoring", "prometheusrule.yml");
+    static final Path DASHBOARD = Path.of("..", "kubernetes", "monitoring", "grafana-dashboard.json");
 
     /** Labels Prometheus adds to every series it scrapes through the ServiceMonitor (target labels). */
     static final Set<String> TARGET_LABELS = Set.of("job", "instance", "namespace", "pod", "service", "endpoint",

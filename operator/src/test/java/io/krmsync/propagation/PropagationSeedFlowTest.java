@@ -27,7 +27,7 @@ class PropagationSeedFlowTest {
     @Test
     void seedFlow() throws Exception {
         KubernetesClient cluster1 = clusters.client("cluster1");
-        String exampleCm = Files.readString(Path.of("kubernetes/samples/example-cm.yaml"));
+        String exampleCm = Files.readString(Path.of("../kubernetes/samples/example-cm.yaml"));
 
         // kubectl --kubeconfig ./cluster1.kubeconfig apply -f example-cm.yaml
         clusters.kubectl("cluster1").apply(exampleCm, ConfigMap.class);

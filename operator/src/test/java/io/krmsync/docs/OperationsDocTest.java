@@ -42,7 +42,7 @@ import io.smallrye.config.ConfigMappings.ConfigClass;
  */
 class OperationsDocTest {
 
-    private static final Path DOC = Path.of("docs/operations.md");
+    private static final Path DOC = Path.of("../docs/operations.md");
     private static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
     private static final String PROPERTY_PREFIX = "krm-sync.";
     /** A reference row: | `name` | default cell | meaning |. A default cell starting with a backtick names a value. */

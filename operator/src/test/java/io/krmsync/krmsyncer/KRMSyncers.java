@@ -46,7 +46,7 @@ record KRMSyncers(KubernetesClient client) {
     }
 
     KRMSyncer applySample(String file) throws java.io.IOException {
-        return apply(Files.readString(Path.of("kubernetes/samples", file)));
+        return apply(Files.readString(Path.of("../kubernetes/samples", file)));
     }
 
     KRMSyncer get(String namespace, String name) {

@@ -25,7 +25,7 @@ final class Manifests {
             + "(./mvnw package -DskipTests, then copies target/kubernetes/ into kubernetes/) and commit it.";
     static final Path GENERATED_DIR = Path.of("target", "kubernetes");
     static final Path GENERATED_MANIFEST = GENERATED_DIR.resolve("kubernetes.yml");
-    static final Path COMMITTED_DIR = Path.of("kubernetes");
+    static final Path COMMITTED_DIR = Path.of("..", "kubernetes");
     static final Path COMMITTED_MANIFEST = COMMITTED_DIR.resolve("krm-sync.yml");
     static final Path COMMITTED_CRDS = COMMITTED_DIR.resolve("crds");
 
