@@ -2,11 +2,9 @@ package io.krmsync.nativeimage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -15,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.AnnotationNode;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -24,9 +20,8 @@ import org.objectweb.asm.tree.MethodNode;
 import io.krmsync.nativeimage.ProjectClasses.CompiledClass;
 
 /**
- * What would break the native executable although the JVM build works, checked on the compiled production classes
- * (everything but the dev-only sandbox). NativeImageConfigurationIT checks what the Quarkus native build makes of
- * them.
+ * What would break the native executable although the JVM build works, checked on the compiled production classes.
+ * NativeImageConfigurationIT checks what the Quarkus native build makes of them.
  */
 class NativeImageSafetyTest {
 
@@ -77,18 +72,6 @@ class NativeImageSafetyTest {
             // executors, Kubernetes and HTTP clients, streams, channels, sockets
             AutoCloseable.class);
 
-    /** Classes of the in-memory API server: a provided-scope dependency, absent from the jar and the native image. */
-    private static final List<String> DEV_ONLY_PACKAGES = List.of(ProjectClasses.SANDBOX_PACKAGE,
-            "io/fabric8/mockwebserver/", "io/fabric8/kubernetes/client/server/mock/");
-
-    private static final Set<String> BEAN_DEFINING = Set.of("Ljakarta/inject/Singleton;",
-            "Ljakarta/enterprise/context/ApplicationScoped;", "Ljakarta/enterprise/context/RequestScoped;",
-            "Ljakarta/enterprise/context/Dependent;", "Lio/quarkus/runtime/Startup;");
-    private static final Set<String> BEAN_MEMBER = Set.of("Ljakarta/inject/Inject;",
-            "Ljakarta/enterprise/inject/Produces;", "Ljakarta/enterprise/event/Observes;",
-            "Ljakarta/enterprise/event/ObservesAsync;");
-    private static final String IF_BUILD_PROFILE = "Lio/quarkus/arc/profile/IfBuildProfile;";
-
     @Test
     void noClassIsDefinedAndNoMemberLookedUpAtRunTime() {
         List<String> calls = callsMatching(CLASSES.production(), method -> true, RUNTIME_CLASSES_AND_REFLECTION);
@@ -130,31 +113,6 @@ class NativeImageSafetyTest {
                 .isEmpty();
     }
 
-    @Test
-    void productionCodeNeverReferencesTheSandboxOrTheInMemoryApiServer() {
-        List<String> references = new ArrayList<>();
-        CLASSES.production().forEach(compiled -> {
-            // A class file's constant pool holds every class, descriptor and signature it uses, as plain ASCII here.
-            String constants = new String(compiled.classFile(), StandardCharsets.ISO_8859_1);
-            DEV_ONLY_PACKAGES.stream().filter(constants::contains)
-                    .forEach(dev -> references.add(compiled.binaryName() + " uses " + dev));
-        });
-        assertThat(references)
-                .as("kubernetes-server-mock is a provided-scope dependency for the sandbox and the tests: the jar and "
-                        + "the native image do not contain it, so nothing they run may use it or the sandbox")
-                .isEmpty();
-    }
-
-    @Test
-    void sandboxBeansExistOnlyInTheDevBuildProfile() {
-        List<ClassNode> beans = CLASSES.sandbox().map(CompiledClass::node).filter(NativeImageSafetyTest::isBean).toList();
-        assertThat(beans).as("the sandbox's beans").isNotEmpty();
-        assertThat(beans.stream().filter(node -> !inDevBuildProfileOnly(node)).map(node -> node.name))
-                .as("Sandbox beans without @IfBuildProfile(\"dev\") would be part of prod builds, whose classpath "
-                        + "has no in-memory API server")
-                .isEmpty();
-    }
-
     private static List<String> callsMatching(Stream<CompiledClass> classes, Predicate<MethodNode> inMethod,
             Map<String, Predicate<String>> forbidden) {
         List<String> calls = new ArrayList<>();
@@ -173,36 +131,6 @@ class NativeImageSafetyTest {
             }
         });
         return calls;
-    }
-
-    private static boolean isBean(ClassNode node) {
-        if (annotations(node.visibleAnnotations, node.invisibleAnnotations).anyMatch(a -> BEAN_DEFINING.contains(a.desc))) {
-            return true;
-        }
-        Stream<AnnotationNode> members = Stream.concat(
-                node.fields.stream().flatMap(f -> annotations(f.visibleAnnotations, f.invisibleAnnotations)),
-                node.methods.stream().flatMap(m -> Stream.concat(annotations(m.visibleAnnotations, m.invisibleAnnotations),
-                        parameterAnnotations(m))));
-        return members.anyMatch(a -> BEAN_MEMBER.contains(a.desc));
-    }
-
-    private static boolean inDevBuildProfileOnly(ClassNode node) {
-        return annotations(node.visibleAnnotations, node.invisibleAnnotations)
-                .filter(a -> a.desc.equals(IF_BUILD_PROFILE) && a.values != null)
-                .anyMatch(a -> a.values.size() == 2 && a.values.get(0).equals("value") && a.values.get(1).equals("dev"));
-    }
-
-    private static Stream<AnnotationNode> parameterAnnotations(MethodNode method) {
-        return Stream.of(method.visibleParameterAnnotations, method.invisibleParameterAnnotations)
-                .filter(Objects::nonNull)
-                .flatMap(Stream::of)
-                .filter(Objects::nonNull)
-                .flatMap(List::stream);
-    }
-
-    private static Stream<AnnotationNode> annotations(List<AnnotationNode> visible, List<AnnotationNode> invisible) {
-        return Stream.concat(visible == null ? Stream.empty() : visible.stream(),
-                invisible == null ? Stream.empty() : invisible.stream());
     }
 
     private static Class<?> load(Type type) {

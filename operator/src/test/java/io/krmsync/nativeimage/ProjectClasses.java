@@ -13,13 +13,11 @@ import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.ClassNode;
 
 /**
- * The operator's compiled classes ({@code target/classes}), as bytecode: what the native image is built from. The
- * sandbox package is there too, but only the dev build profile uses it.
+ * The operator's compiled classes ({@code target/classes}), as bytecode: what the native image is built from.
  */
 final class ProjectClasses {
 
     static final String ROOT_PACKAGE = "io/krmsync/";
-    static final String SANDBOX_PACKAGE = "io/krmsync/sandbox/";
     /** Where Maven compiles them: read as files, since failsafe has the packaged jar on the class path instead. */
     private static final Path CLASSES_DIRECTORY = Path.of("target", "classes");
 
@@ -60,13 +58,9 @@ final class ProjectClasses {
         return internalName.startsWith(ROOT_PACKAGE);
     }
 
-    /** Everything a prod build (the jar, the native image) may use: all but the dev-only sandbox. */
+    /** Everything a prod build (the jar, the native image) is built from. */
     Stream<CompiledClass> production() {
-        return byName.values().stream().filter(c -> !c.name().startsWith(SANDBOX_PACKAGE));
-    }
-
-    Stream<CompiledClass> sandbox() {
-        return byName.values().stream().filter(c -> c.name().startsWith(SANDBOX_PACKAGE));
+        return byName.values().stream();
     }
 
     Optional<CompiledClass> get(String internalName) {

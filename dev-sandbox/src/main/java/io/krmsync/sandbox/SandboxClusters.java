@@ -37,10 +37,11 @@ import io.quarkus.runtime.StartupEvent;
  * {@code krm-sync.sandbox.dir}. The operator's own client points at cluster1, and PropagationReconciler is given
  * cluster1..3 as providers, as in seed 000 (see application.properties); cluster4 is the spare a user adds live.
  * <p>
- * Exists only in the dev build profile, so prod and test builds never load the mock server's classes. The
- * servers start in a StartupEvent observer that runs before every other one (the operator SDK starts its
- * informers in its own, later, StartupEvent observer) and stop after the operator has stopped. A live reload
- * restarts them empty, like a restart of the whole sandbox.
+ * The packaged application does not contain this module at all (the operator depends on it with scope provided).
+ * The tests and {@code quarkus:dev -Dquarkus.profile=kind} have it on their class path, so the bean exists only in
+ * the dev build profile. The servers start in a StartupEvent observer that runs before every other one (the operator
+ * SDK starts its informers in its own, later, StartupEvent observer) and stop after the operator has stopped. A live
+ * reload restarts them empty, like a restart of the whole sandbox.
  */
 @IfBuildProfile("dev")
 @Singleton
