@@ -29,6 +29,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.krmsync.packaging.ClassFiles;
+import io.krmsync.packaging.DevOnlyClasses;
 
 /**
  * The native profile's configuration, as the Quarkus native build turns it into native-image input: every build step
@@ -40,8 +42,6 @@ class NativeImageConfigurationIT {
 
     private static final Path NATIVE_SOURCES = Path.of("target", "native-check", "native-sources");
     private static final String FABRIC8_MODEL = "io/fabric8/kubernetes/api/model/";
-    private static final List<String> DEV_ONLY = List.of("io.krmsync.sandbox.", "io.fabric8.mockwebserver.",
-            "io.fabric8.kubernetes.client.server.mock.");
 
     private static Map<String, JsonNode> reflection;
     private static JsonNode resources;
@@ -91,17 +91,18 @@ class NativeImageConfigurationIT {
                 .isEmpty();
     }
 
+    /** The same dev-only classes as ApplicationArtefactIT's, read from the same jars. */
     @Test
-    void neitherTheSandboxNorTheInMemoryApiServerIsPartOfTheImage() throws IOException {
-        assertThat(reflection.keySet().stream().filter(NativeImageConfigurationIT::isDevOnly))
-                .as("registered for reflection").isEmpty();
-        assertThat(DEV_ONLY.stream().filter(dev -> resources.toString().contains(dev)))
-                .as("in the resource configuration").isEmpty();
-        try (Stream<Path> libraries = Files.list(NATIVE_SOURCES.resolve("lib"))) {
-            assertThat(libraries.map(lib -> lib.getFileName().toString()))
-                    .as("libraries given to native-image")
-                    .noneMatch(lib -> lib.contains("kubernetes-server-mock") || lib.contains("mockwebserver"));
-        }
+    void neitherTheSandboxNorTheInMemoryApiServerIsPartOfTheImage() {
+        DevOnlyClasses devOnly = DevOnlyClasses.onTheTestClassPath();
+        Map<Path, Set<String>> classesByJar = ClassFiles.inJarsUnder(NATIVE_SOURCES);
+        assertThat(classesByJar.values()).as("the classes of the jars in %s", NATIVE_SOURCES)
+                .anyMatch(classes -> classes.contains("io.krmsync.KrmSyncMain"));
+        assertThat(devOnly.foundIn(classesByJar)).as("classes given to native-image").isEmpty();
+        assertThat(reflection.keySet().stream().filter(devOnly::contains)).as("registered for reflection").isEmpty();
+        String resourceConfiguration = resources.toString();
+        assertThat(devOnly.packages().stream().filter(p -> resourceConfiguration.contains(p.replace('.', '/') + "/")
+                || resourceConfiguration.contains(p + "."))).as("in the resource configuration").isEmpty();
     }
 
     @Test
@@ -125,10 +126,6 @@ class NativeImageConfigurationIT {
 
     private static boolean flag(JsonNode entry, String name) {
         return entry.path(name).asBoolean(false);
-    }
-
-    private static boolean isDevOnly(String className) {
-        return DEV_ONLY.stream().anyMatch(className::startsWith);
     }
 
     /** A concrete model class, which Jackson instantiates and fills (not a builder, interface or abstract base). */
