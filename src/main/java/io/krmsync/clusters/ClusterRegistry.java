@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krmsync.clusters.RemoteCluster.State;
-import io.krmsync.sync.ApiErrors;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.Reason;
 
 /**
  * The remote clusters krm-sync writes to, merged from every source (flags, a watched directory, Secrets) and kept
@@ -77,7 +78,7 @@ public class ClusterRegistry {
             for (ClusterKubeconfig kubeconfig : state.kubeconfigs()) {
                 Wanted taken = wanted.get(kubeconfig.name());
                 if (taken != null) {
-                    allProblems.add(new ClusterProblem(each, kubeconfig.origin(), "DuplicateClusterName",
+                    allProblems.add(new ClusterProblem(each, kubeconfig.origin(), Reason.DuplicateClusterName,
                             "cluster name " + kubeconfig.name() + " is already taken by " + taken.kubeconfig().origin()
                                     + "; " + kubeconfig.origin() + " is ignored until one of them is renamed"));
                 } else {
@@ -171,7 +172,7 @@ public class ClusterRegistry {
         try {
             client = clients.newClient(kubeconfig.config());
         } catch (RuntimeException e) {
-            problems.add(new ClusterProblem(want.source(), kubeconfig.origin(), "ClientFailed",
+            problems.add(new ClusterProblem(want.source(), kubeconfig.origin(), Reason.ClientFailed,
                     "could not build a client for cluster " + kubeconfig.name() + ": " + e.getClass().getSimpleName()));
             return;
         }

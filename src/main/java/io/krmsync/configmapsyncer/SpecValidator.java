@@ -63,23 +63,15 @@ final class SpecValidator {
                 problems.add("spec.keys: \"" + key + "\" is not a valid ConfigMap/Secret key");
             }
         }
-        if (spec.getConflictPolicy() != null && parsePolicy(spec.getConflictPolicy()) == null) {
-            problems.add("spec.conflictPolicy must be Skip or Overwrite, not \"" + spec.getConflictPolicy() + "\"");
+        if (spec.getConflictPolicy() == ConflictPolicy.Unrecognized) {
+            problems.add("spec.conflictPolicy must be Skip or Overwrite");
         }
         return problems;
     }
 
+    /** The policy of a valid spec: Skip unless it says otherwise. */
     static ConflictPolicy conflictPolicy(ConfigMapSyncerSpec spec) {
-        return spec.getConflictPolicy() == null ? ConflictPolicy.Skip : parsePolicy(spec.getConflictPolicy());
-    }
-
-    private static ConflictPolicy parsePolicy(String value) {
-        for (ConflictPolicy policy : ConflictPolicy.values()) {
-            if (policy.name().equals(value)) {
-                return policy;
-            }
-        }
-        return null;
+        return spec.getConflictPolicy() == null ? ConflictPolicy.Skip : spec.getConflictPolicy();
     }
 
     private static boolean isNamespaceName(String name) {

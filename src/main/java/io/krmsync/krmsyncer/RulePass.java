@@ -18,7 +18,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.krmsync.krmsyncer.DestinationCluster.Copies;
 import io.krmsync.krmsyncer.SourceWatches.Watch;
 import io.krmsync.krmsyncer.SourceWatches.WatchKey;
-import io.krmsync.sync.ApiErrors;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.Reason;
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
@@ -69,11 +70,11 @@ final class RulePass {
         this.observations = observations;
         this.metrics = metrics;
         this.clusterName = clusterName;
-        this.policy = KRMSyncerReconciler.conflictPolicy(syncer.getSpec());
+        this.policy = Objects.requireNonNullElse(syncer.getSpec().getConflictPolicy(), ConflictPolicy.Skip);
     }
 
     /** @param previousRules the kinds the last status listed: those no longer in the spec lose their copies */
-    void run(List<RuleStatus> previousRules) {
+    PassResult run(List<RuleStatus> previousRules) {
         destination.checkReachable();
         Map<String, List<SyncRule>> rulesByKind = new LinkedHashMap<>();
         for (SyncRule rule : syncer.getSpec().getRules()) {
@@ -90,7 +91,7 @@ final class RulePass {
                 RuleKind sourceKind = sources.kind(rule);
                 RuleKind destinationKind = destination.kind(rule);
                 if (sourceKind.namespaced() != destinationKind.namespaced()) {
-                    throw new RuleFailure(RuleFailure.RULE_INVALID, rule.getKind()
+                    throw new RuleFailure(Reason.RuleInvalid, rule.getKind()
                             + " is namespaced in one cluster and cluster-scoped in the other");
                 }
                 List<Watch> watches = new ArrayList<>();
@@ -106,12 +107,10 @@ final class RulePass {
                 }
                 syncObjects(status, watches, copies);
             } catch (RuleFailure failure) {
-                status.setReason(failure.reason());
-                status.setLastError(failure.getMessage());
+                status.problem(failure.reason(), failure.getMessage());
             } catch (KubernetesClientException e) {
                 rethrowIfDestinationGone(e);
-                status.setReason(ApiErrors.reason(e));
-                status.setLastError(ApiErrors.message(e));
+                status.problem(ApiErrors.reason(e), ApiErrors.message(e));
             }
         }
         sources.retain(id, watched);
@@ -121,30 +120,7 @@ final class RulePass {
             }
         }
         destination.retainCopies(copiesWatched);
-    }
-
-    List<RuleStatus> ruleStatuses() {
-        return ruleStatuses;
-    }
-
-    boolean wrote() {
-        return wrote;
-    }
-
-    /** Some watch has not listed its objects yet: the pass synced what it could and will run again. */
-    boolean pending() {
-        return pending;
-    }
-
-    String destinationServer() {
-        return destination.server();
-    }
-
-    /** Objects in sync / objects selected, over every rule. */
-    String summary() {
-        int synced = ruleStatuses.stream().mapToInt(RuleStatus::getSynced).sum();
-        int failed = ruleStatuses.stream().mapToInt(RuleStatus::getFailed).sum();
-        return synced + "/" + (synced + failed);
+        return new PassResult(List.copyOf(ruleStatuses), wrote, pending, destination.server());
     }
 
     /** deletionPolicy Delete: every copy this KRMSyncer made, of every kind it ever named, found by marker. */
@@ -194,8 +170,8 @@ final class RulePass {
             rethrowIfDestinationGone(e);
             // Kept in status, so that the next pass tries again.
             RuleStatus status = new RuleStatus(removed.getGroup(), removed.getVersion(), removed.getKind());
-            status.setReason(ApiErrors.reason(e));
-            status.setLastError("the rule was removed but its copies could not be deleted: " + ApiErrors.message(e));
+            status.problem(ApiErrors.reason(e),
+                    "the rule was removed but its copies could not be deleted: " + ApiErrors.message(e));
             ruleStatuses.add(status);
         }
     }
@@ -238,7 +214,7 @@ final class RulePass {
             String copyKey = keyOf(namespace, name);
             String collidesWith = wanted.putIfAbsent(copyKey, sourceKey);
             if (collidesWith != null) {
-                fail(status, "NameCollision", sourceKey + " and " + collidesWith + " would both be "
+                fail(status, Reason.NameCollision, sourceKey + " and " + collidesWith + " would both be "
                         + copyKey + " at the destination (spec.destination.namespace); only the first is synced");
                 continue;
             }
@@ -276,7 +252,7 @@ final class RulePass {
         }
         CopyResult result = engine.sync(copies.target(), desired, owner, policy);
         if (result.outcome() == CopyResult.Outcome.CONFLICT) {
-            fail(status, "Conflict", result.message());
+            fail(status, Reason.Conflict, result.message());
             return;
         }
         wrote |= result.wrote();
@@ -343,10 +319,9 @@ final class RulePass {
         }
     }
 
-    private static void fail(RuleStatus status, String reason, String message) {
+    private static void fail(RuleStatus status, Reason reason, String message) {
         status.setFailed(status.getFailed() + 1);
-        status.setReason(reason);
-        status.setLastError(message);
+        status.problem(reason, message);
     }
 
     /** Unanswered requests and refused credentials are about the destination, not one object: the pass stops. */

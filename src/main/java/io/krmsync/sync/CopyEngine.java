@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.krmsync.status.ApiErrors;
 import io.krmsync.sync.CopyResult.Outcome;
 import io.krmsync.sync.SyncMetrics.Operation;
 import io.krmsync.sync.TrackingMetadata.Ownership;

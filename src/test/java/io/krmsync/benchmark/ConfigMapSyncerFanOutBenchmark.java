@@ -46,7 +46,8 @@ import io.krmsync.configmapsyncer.ConfigMapSyncerReconciler;
 import io.krmsync.configmapsyncer.ConfigMapSyncerSpec;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
-import io.krmsync.sync.EventRecorder;
+import io.krmsync.status.EventRecorder;
+import io.krmsync.status.StatusRecorder;
 import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
@@ -259,8 +260,9 @@ class ConfigMapSyncerFanOutBenchmark {
                 .withMetrics(tracker));
         SyncMetrics metrics = new SyncMetrics(new SimpleMeterRegistry());
         KubernetesSerialization serialization = client.getKubernetesSerialization();
-        operator.register(new ConfigMapSyncerReconciler(new CopyEngine(serialization, metrics), new EventRecorder(client),
-                metrics, serialization, () -> CLUSTER));
+        operator.register(new ConfigMapSyncerReconciler(new CopyEngine(serialization, metrics),
+                new StatusRecorder(new SimpleMeterRegistry(), new EventRecorder(client)), metrics,
+                () -> Duration.ofSeconds(30), () -> CLUSTER));
         long start = System.nanoTime();
         operator.start(); // returns once the informers have synced
         return new RunningOperator(operator, tracker,

@@ -70,10 +70,11 @@ import io.krmsync.krmsyncer.KRMSyncerSpec;
 import io.krmsync.krmsyncer.SyncRule;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
-import io.krmsync.sync.EventRecorder;
+import io.krmsync.status.EventRecorder;
+import io.krmsync.status.StatusRecorder;
 import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
-import io.krmsync.sync.StatusConditions;
+import io.krmsync.status.StatusConditions;
 import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -523,8 +524,10 @@ class KRMSyncerBenchmark {
                 .withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false)
                 .withMetrics(probe));
-        operator.register(new KRMSyncerReconciler(new CopyEngine(serialization, metrics), new EventRecorder(client),
-                metrics, serialization, new RemoteClients(serialization, clustersConfig), clustersConfig,
+        EventRecorder events = new EventRecorder(client);
+        operator.register(new KRMSyncerReconciler(new CopyEngine(serialization, metrics),
+                new StatusRecorder(new SimpleMeterRegistry(), events), events, metrics,
+                new RemoteClients(serialization, clustersConfig), clustersConfig,
                 config.getConfigMapping(LocalClusterConfig.class), config.getConfigMapping(KRMSyncerConfig.class)));
         long start = System.nanoTime();
         operator.start(); // returns once the SDK's informers (KRMSyncers, Secrets) have synced

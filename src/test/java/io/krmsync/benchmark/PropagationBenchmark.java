@@ -65,7 +65,7 @@ import io.krmsync.propagation.PropagationConfig;
 import io.krmsync.propagation.PropagationReconciler;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
-import io.krmsync.sync.EventRecorder;
+import io.krmsync.status.EventRecorder;
 import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
