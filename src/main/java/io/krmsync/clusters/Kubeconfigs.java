@@ -4,15 +4,11 @@ package io.krmsync.clusters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -35,6 +31,7 @@ import io.fabric8.kubernetes.client.OAuthTokenProvider;
 import io.fabric8.kubernetes.client.internal.CertUtils;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.krmsync.status.Reason;
+import io.krmsync.sync.Digests;
 
 /**
  * Reads the kubeconfigs of remote clusters. They are untrusted input (they can come from Secrets): features that run
@@ -386,15 +383,7 @@ public final class Kubeconfigs {
     }
 
     private static String fingerprint(String content, String contextName) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(content.getBytes(StandardCharsets.UTF_8));
-            sha256.update((byte) 0);
-            sha256.update(contextName.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha256.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", e);
-        }
+        return Digests.sha256Hex(content + '\0' + contextName, 32);
     }
 
     /** A command given as a path rather than looked up on the PATH. */
