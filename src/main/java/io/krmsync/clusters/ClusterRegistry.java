@@ -214,6 +214,22 @@ public class ClusterRegistry {
         }
     }
 
+    /** The cluster answered: a change of state is logged, and a cluster newly reachable is handed to the listeners. */
+    private void answered(RemoteCluster cluster, String identity, State state) {
+        if (!cluster.contacted(identity, state)) {
+            return;
+        }
+        if (state == State.LOCAL) {
+            LOG.infof("Cluster %s (%s) is the local cluster the operator runs in; it is not written to as a remote"
+                    + " cluster", cluster.name(), cluster.origin());
+            return;
+        }
+        LOG.infof("Cluster %s is reachable", cluster.name());
+        for (ClusterListener listener : listeners) {
+            listener.clusterReachable(cluster);
+        }
+    }
+
     /** One contact attempt; schedules the next one: the health interval when it answered, a growing backoff if not. */
     private void probe(RemoteCluster cluster) {
         if (clusters.get(cluster.name()) != cluster) {
@@ -231,17 +247,7 @@ public class ClusterRegistry {
         }
         try {
             String identity = ClusterIdentity.of(cluster.client());
-            State next = identity.equals(local) ? State.LOCAL : State.REACHABLE;
-            boolean changed = cluster.contacted(identity, next);
-            if (changed && next == State.LOCAL) {
-                LOG.infof("Cluster %s (%s) is the local cluster the operator runs in; it is not written to as a remote"
-                        + " cluster", cluster.name(), cluster.origin());
-            } else if (changed) {
-                LOG.infof("Cluster %s is reachable", cluster.name());
-                for (ClusterListener listener : listeners) {
-                    listener.clusterReachable(cluster);
-                }
-            }
+            answered(cluster, identity, identity.equals(local) ? State.LOCAL : State.REACHABLE);
             schedule(cluster, config.healthCheckInterval());
         } catch (KubernetesClientException e) {
             Duration wait = reconnectInterval(cluster);

@@ -84,34 +84,7 @@ final class RulePass {
         Set<WatchKey> watched = new HashSet<>();
         Set<RuleKind> copiesWatched = new HashSet<>();
         for (List<SyncRule> rules : rulesByKind.values()) {
-            SyncRule rule = rules.get(0);
-            RuleStatus status = new RuleStatus(groupOf(rule.getGroup()), rule.getVersion(), rule.getKind());
-            ruleStatuses.add(status);
-            try {
-                RuleKind sourceKind = sources.kind(rule);
-                RuleKind destinationKind = destination.kind(rule);
-                if (sourceKind.namespaced() != destinationKind.namespaced()) {
-                    throw new RuleFailure(Reason.RuleInvalid, rule.getKind()
-                            + " is namespaced in one cluster and cluster-scoped in the other");
-                }
-                List<Watch> watches = new ArrayList<>();
-                for (WatchKey key : watchKeys(sourceKind, rules)) {
-                    watches.add(acquire(key));
-                    watched.add(key);
-                }
-                Copies copies = destination.copies(destinationKind);
-                copiesWatched.add(destinationKind);
-                if (!copies.synced() || !watches.stream().allMatch(Watch::synced)) {
-                    pending = true;
-                    continue;
-                }
-                syncObjects(status, watches, copies);
-            } catch (RuleFailure failure) {
-                status.problem(failure.reason(), failure.getMessage());
-            } catch (KubernetesClientException e) {
-                rethrowIfDestinationGone(e);
-                status.problem(ApiErrors.reason(e), ApiErrors.message(e));
-            }
+            ruleStatuses.add(syncKind(rules, watched, copiesWatched));
         }
         sources.retain(id, watched);
         for (RuleStatus removed : previousRules) {
@@ -121,6 +94,41 @@ final class RulePass {
         }
         destination.retainCopies(copiesWatched);
         return new PassResult(List.copyOf(ruleStatuses), wrote, pending, destination.server());
+    }
+
+    /**
+     * One kind's rules: its sources watched here, its copies there, and, once both watches have listed, every selected
+     * object synced. A rule that fails does so alone.
+     */
+    private RuleStatus syncKind(List<SyncRule> rules, Set<WatchKey> watched, Set<RuleKind> copiesWatched) {
+        SyncRule rule = rules.get(0);
+        RuleStatus status = new RuleStatus(groupOf(rule.getGroup()), rule.getVersion(), rule.getKind());
+        try {
+            RuleKind sourceKind = sources.kind(rule);
+            RuleKind destinationKind = destination.kind(rule);
+            if (sourceKind.namespaced() != destinationKind.namespaced()) {
+                throw new RuleFailure(Reason.RuleInvalid, rule.getKind()
+                        + " is namespaced in one cluster and cluster-scoped in the other");
+            }
+            List<Watch> watches = new ArrayList<>();
+            for (WatchKey key : watchKeys(sourceKind, rules)) {
+                watches.add(acquire(key));
+                watched.add(key);
+            }
+            Copies copies = destination.copies(destinationKind);
+            copiesWatched.add(destinationKind);
+            if (copies.synced() && watches.stream().allMatch(Watch::synced)) {
+                syncObjects(status, watches, copies);
+            } else {
+                pending = true;
+            }
+        } catch (RuleFailure failure) {
+            status.problem(failure.reason(), failure.getMessage());
+        } catch (KubernetesClientException e) {
+            rethrowIfDestinationGone(e);
+            status.problem(ApiErrors.reason(e), ApiErrors.message(e));
+        }
+        return status;
     }
 
     /** deletionPolicy Delete: every copy this KRMSyncer made, of every kind it ever named, found by marker. */
@@ -192,16 +200,7 @@ final class RulePass {
         RuleKind kind = copies.kind();
         String mapping = kind.namespaced() ? syncer.getSpec().getDestination().getNamespace() : null;
         Map<String, String> wanted = new LinkedHashMap<>();
-        List<GenericKubernetesResource> selected = new ArrayList<>();
-        watches.forEach(watch -> selected.addAll(watch.objects()));
-        if (mapping != null) {
-            // Same-named sources in several namespaces claim one copy. The source the copy already comes from keeps it,
-            // else the oldest: never the order of the watches, which would let a newcomer take over an existing copy.
-            selected.sort(Comparator
-                    .comparing((GenericKubernetesResource source) -> !isSourceOfCopy(copies, mapping, source))
-                    .thenComparing(RulePass::createdAt).thenComparing(source -> source.getMetadata().getNamespace()));
-        }
-        for (GenericKubernetesResource source : selected) {
+        for (GenericKubernetesResource source : selected(watches, copies, mapping)) {
             String namespace = kind.namespaced()
                     ? Objects.requireNonNullElse(mapping, source.getMetadata().getNamespace()) : null;
             String name = source.getMetadata().getName();
@@ -228,6 +227,22 @@ final class RulePass {
             }
         }
         sweep(status, copies, wanted.keySet());
+    }
+
+    /**
+     * The objects the watches hold. Under a namespace mapping, same-named sources in several namespaces claim one copy:
+     * the source the copy already comes from keeps it, else the oldest; never the order of the watches, which would let
+     * a newcomer take over an existing copy.
+     */
+    private List<GenericKubernetesResource> selected(List<Watch> watches, Copies copies, String mapping) {
+        List<GenericKubernetesResource> selected = new ArrayList<>();
+        watches.forEach(watch -> selected.addAll(watch.objects()));
+        if (mapping != null) {
+            selected.sort(Comparator
+                    .comparing((GenericKubernetesResource source) -> !isSourceOfCopy(copies, mapping, source))
+                    .thenComparing(RulePass::createdAt).thenComparing(source -> source.getMetadata().getNamespace()));
+        }
+        return selected;
     }
 
     private void syncObject(RuleStatus status, Copies copies, GenericKubernetesResource source, String namespace) {
