@@ -40,7 +40,6 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.javaoperatorsdk.operator.Operator;
 import io.krmsync.benchmark.CountingDispatcher.Category;
-import io.krmsync.benchmark.CountingDispatcher.Snapshot;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.configmapsyncer.ConfigMapSyncerReconciler;
 import io.krmsync.configmapsyncer.ConfigMapSyncerSpec;
@@ -269,7 +268,7 @@ class ConfigMapSyncerFanOutBenchmark {
 
     /** What one phase did: times (System.nanoTime) and the requests the server saw. */
     record Phase(long startNanos, long convergedNanos, long settledNanos, long firstCopyWrite, long lastCopyWrite,
-            long copyWriteServerNanos, int maxCopyWritesInFlight, Snapshot untilConverged, Snapshot untilSettled,
+            long copyWriteServerNanos, int maxCopyWritesInFlight, RequestCounts untilConverged, RequestCounts untilSettled,
             long executions, long reconcileFailures, Cpu resources, int polls, RunningOperator operator,
             long loopEndNanos, String agent) {
 
@@ -281,7 +280,7 @@ class ConfigMapSyncerFanOutBenchmark {
     /** Applies {@code change}, waits for every copy to hold {@code expected}, then for the operator to go quiet. */
     private Phase converge(String label, RunningOperator operator, Runnable change, Map<String, String> expected,
             long minExecutions) throws Exception {
-        Snapshot before = dispatcher.snapshot();
+        RequestCounts before = dispatcher.snapshot();
         dispatcher.startWindow(OPERATOR);
         long executionsBefore = operator.tracker().executions();
         long failuresBefore = operator.tracker().failures();
@@ -293,7 +292,7 @@ class ConfigMapSyncerFanOutBenchmark {
         long converged = awaitCopies(start, polls, () -> observer.allSeenAt(targets, expected),
                 () -> serverHasAllCopies(expected));
         stopRecording(recording, label);
-        Snapshot untilConverged = dispatcher.snapshot().minus(before);
+        RequestCounts untilConverged = dispatcher.snapshot().minus(before);
         Cpu resources = Cpu.now().minus(resourcesBefore, converged - start, dispatcher::serverThread);
         long settled = awaitQuiet(operator.tracker(), converged, minExecutions);
         return new Phase(start, converged, settled, dispatcher.firstCopyWriteNanos(OPERATOR),
@@ -305,7 +304,7 @@ class ConfigMapSyncerFanOutBenchmark {
 
     /** Deletes the syncer and waits until its finalizer has removed every copy and the syncer is gone. */
     private Phase deleteSyncer(RunningOperator operator) throws Exception {
-        Snapshot before = dispatcher.snapshot();
+        RequestCounts before = dispatcher.snapshot();
         dispatcher.startWindow(OPERATOR);
         long executionsBefore = operator.tracker().executions();
         long start = System.nanoTime();
@@ -314,7 +313,7 @@ class ConfigMapSyncerFanOutBenchmark {
         long gone = awaitCopies(start, polls, () -> observer.noneSeenAt(targets), () -> driver.resources(
                 ConfigMapSyncer.class).inNamespace(SOURCE_NAMESPACE).withName(SYNCER_NAME).get() == null);
         long settled = awaitQuiet(operator.tracker(), gone, executionsBefore + 1);
-        Snapshot window = dispatcher.snapshot().minus(before);
+        RequestCounts window = dispatcher.snapshot().minus(before);
         return new Phase(start, gone, settled, dispatcher.firstCopyWriteNanos(OPERATOR),
                 dispatcher.lastCopyWriteNanos(OPERATOR), dispatcher.copyWriteServerNanos(OPERATOR),
                 dispatcher.maxCopyWritesInFlight(OPERATOR), window, window,
@@ -323,11 +322,11 @@ class ConfigMapSyncerFanOutBenchmark {
 
     /** A fresh operator (new client, new informers) against the same server, nothing changed since the last one. */
     private Phase restart() throws InterruptedException {
-        Snapshot before = dispatcher.snapshot();
+        RequestCounts before = dispatcher.snapshot();
         dispatcher.startWindow(OPERATOR);
         RunningOperator operator = startOperator();
         long settled = awaitQuiet(operator.tracker(), operator.startedNanos(), 1);
-        Snapshot window = dispatcher.snapshot().minus(before);
+        RequestCounts window = dispatcher.snapshot().minus(before);
         return new Phase(operator.startNanos(), operator.startedNanos(), settled, -1, -1, 0, 0, window, window,
                 operator.tracker().executions(), operator.tracker().failures(), null, 0, operator, 0, OPERATOR);
     }
@@ -475,7 +474,7 @@ class ConfigMapSyncerFanOutBenchmark {
                 .map(ns -> serialization.convertValue(sanitizer.desiredCopy(source, ns, sourceRef, owner), ConfigMap.class))
                 .toList();
 
-        Snapshot before = dispatcher.snapshot();
+        RequestCounts before = dispatcher.snapshot();
         dispatcher.startWindow(FLOOR);
         AtomicLong threadNumber = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(floorThreads,
@@ -518,7 +517,7 @@ class ConfigMapSyncerFanOutBenchmark {
                 create.get();
             }
             Cpu resources = Cpu.now().minus(resourcesBefore, converged - start, dispatcher::serverThread);
-            Snapshot window = dispatcher.snapshot().minus(before);
+            RequestCounts window = dispatcher.snapshot().minus(before);
             return new Phase(start, converged, converged, dispatcher.firstCopyWriteNanos(FLOOR),
                     dispatcher.lastCopyWriteNanos(FLOOR), dispatcher.copyWriteServerNanos(FLOOR),
                     dispatcher.maxCopyWritesInFlight(FLOOR), window, window, 0, 0, resources, polls[0], null,
@@ -590,7 +589,7 @@ class ConfigMapSyncerFanOutBenchmark {
             String[] row = roundRows.get(round - 1);
             row[14] = secs(cleanup.startNanos(), cleanup.convergedNanos());
             row[15] = cleanup.untilSettled().writes(OPERATOR, Category.COPY) + " / " + cleanup.untilSettled().writes(OPERATOR);
-            note("round " + round + ", syncer deletion, operator writes: " + cleanup.untilSettled().describeWrites(OPERATOR));
+            note("round " + round + ", syncer deletion, operator writes: " + cleanup.untilSettled().describe(OPERATOR, true));
         }
 
         void convergence(Phase p, RunningOperator operator) {
@@ -615,7 +614,7 @@ class ConfigMapSyncerFanOutBenchmark {
         void restart(Phase p) {
             row("4", "restart, nothing changed: operator start (informers synced)", secs(p.startNanos(), p.convergedNanos()), "");
             row("4", "restart: operator writes until quiet", Long.toString(p.untilSettled().writes(OPERATOR)),
-                    "target 0; " + p.untilSettled().describeWrites(OPERATOR));
+                    "target 0; " + p.untilSettled().describe(OPERATOR, true));
             row("", "  reconciler calls / failures after restart", p.executions() + " / " + p.reconcileFailures(),
                     "quiet " + quietMillis + " ms after " + secs(p.convergedNanos(), p.settledNanos()));
             row("", "  operator reads: GET / WATCH", p.untilSettled().reads(OPERATOR) + " / " + p.untilSettled().watches(OPERATOR),
@@ -754,13 +753,13 @@ class ConfigMapSyncerFanOutBenchmark {
         }
 
         private void writes(String number, Phase p, int expectedCopyWrites) {
-            Snapshot converged = p.untilConverged();
-            Snapshot settled = p.untilSettled();
+            RequestCounts converged = p.untilConverged();
+            RequestCounts settled = p.untilSettled();
             row(number, "operator copy writes until converged / until quiet",
                     converged.writes(OPERATOR, Category.COPY) + " / " + settled.writes(OPERATOR, Category.COPY),
                     "expected " + expectedCopyWrites);
             row(number, "operator writes in total until converged / until quiet",
-                    converged.writes(OPERATOR) + " / " + settled.writes(OPERATOR), settled.describeWrites(OPERATOR));
+                    converged.writes(OPERATOR) + " / " + settled.writes(OPERATOR), settled.describe(OPERATOR, true));
             row("", "  status / syncer (finalizer) / event writes until quiet",
                     settled.writes(OPERATOR, Category.STATUS) + " / " + settled.writes(OPERATOR, Category.SYNCER) + " / "
                             + settled.writes(OPERATOR, Category.EVENT), "");

@@ -56,7 +56,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
-import io.krmsync.benchmark.PropagationClusters.Counts;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter.Category;
 import io.krmsync.clusters.ClustersConfig;
@@ -744,7 +743,7 @@ class KRMSyncerBenchmark {
      * or the floor's creates, first sent and last answered.
      */
     record Phase(String label, long startNanos, long lastCreateNanos, long convergedNanos, long settledNanos,
-            Counts destination, Counts source, Counts destinationSettled, Counts sourceSettled, long executions,
+            RequestCounts destination, RequestCounts source, RequestCounts destinationSettled, RequestCounts sourceSettled, long executions,
             long failures, long callNanos, long callCpuNanos, Cpu cpu, RunningOperator operator) {
 
         double seconds() {
@@ -758,7 +757,7 @@ class KRMSyncerBenchmark {
      * KRMSyncer's copies, with no operator running; observed by the same watch.
      */
     private Phase floor(String label) throws Exception {
-        Counts before = clusters.counter(destination).snapshot();
+        RequestCounts before = clusters.counter(destination).snapshot();
         AtomicLong threadNumber = new AtomicLong();
         ExecutorService pool = Executors.newSingleThreadExecutor(
                 task -> new Thread(task, "benchmark-floor-" + threadNumber.incrementAndGet()));
@@ -779,8 +778,8 @@ class KRMSyncerBenchmark {
             stopRecording(recording, label);
             long lastCreate = creates.get();
             Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-            Counts window = clusters.counter(destination).snapshot().minus(before);
-            return new Phase(label, start, lastCreate, converged, converged, window, Counts.EMPTY, window, Counts.EMPTY,
+            RequestCounts window = clusters.counter(destination).snapshot().minus(before);
+            return new Phase(label, start, lastCreate, converged, converged, window, RequestCounts.EMPTY, window, RequestCounts.EMPTY,
                     0, 0, 0, 0, cpu, null);
         } finally {
             pool.shutdownNow();
@@ -792,8 +791,8 @@ class KRMSyncerBenchmark {
      * watch has seen every copy; then until the operator is quiet.
      */
     private Phase startWithBacklog(String label) throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
+        RequestCounts destinationBefore = clusters.counter(destination).snapshot();
+        RequestCounts sourceBefore = clusters.counter(SOURCE).snapshot();
         Cpu cpuBefore = Cpu.now();
         Recording recording = Measurements.startRecording(jfr);
         RunningOperator operator = startOperator();
@@ -801,8 +800,8 @@ class KRMSyncerBenchmark {
         long converged = awaitCopies(start);
         stopRecording(recording, label);
         Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-        Counts destinationConverged = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceConverged = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
+        RequestCounts destinationConverged = clusters.counter(destination).snapshot().minus(destinationBefore);
+        RequestCounts sourceConverged = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
         long settled = awaitQuiet(operator, converged);
         awaitSynced(operator, objects.size());
         return new Phase(label, start, operator.startedNanos(), converged, settled, destinationConverged,
@@ -817,8 +816,8 @@ class KRMSyncerBenchmark {
      * benchmark's watch has seen every copy at the destination; then until the operator is quiet.
      */
     private Phase converge(String label, RunningOperator operator) throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
+        RequestCounts destinationBefore = clusters.counter(destination).snapshot();
+        RequestCounts sourceBefore = clusters.counter(SOURCE).snapshot();
         long executionsBefore = operator.probe().executions();
         long failuresBefore = operator.probe().failures();
         long callNanosBefore = operator.probe().callNanos();
@@ -831,8 +830,8 @@ class KRMSyncerBenchmark {
         long converged = awaitCopies(start);
         stopRecording(recording, label);
         Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-        Counts destinationConverged = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceConverged = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
+        RequestCounts destinationConverged = clusters.counter(destination).snapshot().minus(destinationBefore);
+        RequestCounts sourceConverged = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
         long settled = awaitQuiet(operator, converged);
         awaitSynced(operator, objects.size());
         return new Phase(label, start, lastCreate, converged, settled, destinationConverged, sourceConverged,
@@ -845,8 +844,8 @@ class KRMSyncerBenchmark {
 
     /** The driver deletes the sources (one collection delete per kind and namespace), until every copy is gone. */
     private Phase deleteSources(String label, RunningOperator operator) throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
+        RequestCounts destinationBefore = clusters.counter(destination).snapshot();
+        RequestCounts sourceBefore = clusters.counter(SOURCE).snapshot();
         long executionsBefore = operator.probe().executions();
         long callCpuBefore = operator.probe().callCpuNanos();
         long callNanosBefore = operator.probe().callNanos();
@@ -857,8 +856,8 @@ class KRMSyncerBenchmark {
         Cpu cpu = Cpu.now().minus(cpuBefore, gone - start);
         long settled = awaitQuiet(operator, gone);
         awaitSynced(operator, 0);
-        Counts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
+        RequestCounts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
+        RequestCounts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
         return new Phase(label, start, start, gone, settled, destinationWindow, sourceWindow, destinationWindow,
                 sourceWindow, operator.probe().executions() - executionsBefore, 0,
                 operator.probe().callNanos() - callNanosBefore, operator.probe().callCpuNanos() - callCpuBefore, cpu,
@@ -869,16 +868,16 @@ class KRMSyncerBenchmark {
 
     /** A fresh operator (new client, informers, destination client) against the same servers, nothing changed. */
     private Phase restart() throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
+        RequestCounts destinationBefore = clusters.counter(destination).snapshot();
+        RequestCounts sourceBefore = clusters.counter(SOURCE).snapshot();
         Cpu cpuBefore = Cpu.now();
         RunningOperator operator = startOperator();
         awaitSynced(operator, objects.size());
         long synced = System.nanoTime();
         long settled = awaitQuiet(operator, synced);
         Cpu cpu = Cpu.now().minus(cpuBefore, settled - operator.startNanos());
-        Counts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
+        RequestCounts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
+        RequestCounts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
         return new Phase("restart", operator.startNanos(), operator.startedNanos(), synced, settled, destinationWindow,
                 sourceWindow, destinationWindow, sourceWindow, operator.probe().executions(),
                 operator.probe().failures(), operator.probe().callNanos(), operator.probe().callCpuNanos(), cpu,
@@ -890,8 +889,8 @@ class KRMSyncerBenchmark {
         Phase[] phases = new Phase[2];
         for (int i = 0; i < 2; i++) {
             boolean suspend = i == 0;
-            Counts destinationBefore = clusters.counter(destination).snapshot();
-            Counts sourceBefore = clusters.counter(SOURCE).snapshot();
+            RequestCounts destinationBefore = clusters.counter(destination).snapshot();
+            RequestCounts sourceBefore = clusters.counter(SOURCE).snapshot();
             long executionsBefore = operator.probe().executions();
             long start = System.nanoTime();
             driver.resources(KRMSyncer.class).inNamespace(SYNCER_NAMESPACE).withName(SYNCER_NAME)
@@ -903,8 +902,8 @@ class KRMSyncerBenchmark {
             }
             long done = System.nanoTime();
             long settled = awaitQuiet(operator, done);
-            Counts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
-            Counts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
+            RequestCounts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
+            RequestCounts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
             phases[i] = new Phase(suspend ? "suspend" : "resume", start, start, done, settled, destinationWindow,
                     sourceWindow, destinationWindow, sourceWindow, operator.probe().executions() - executionsBefore, 0,
                     0, 0, null, operator);
@@ -929,7 +928,7 @@ class KRMSyncerBenchmark {
         }
     }
 
-    record LatencyRun(List<UpdateSample> samples, Counts destination, Counts source, long executions, long failures,
+    record LatencyRun(List<UpdateSample> samples, RequestCounts destination, RequestCounts source, long executions, long failures,
             long callNanos, long callCpuNanos, Cpu cpu, long wallNanos) {
 
         long[] sorted(Function<UpdateSample, Long> value) {
@@ -976,8 +975,8 @@ class KRMSyncerBenchmark {
             pause();
         }
         awaitQuiet(operator, System.nanoTime());
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
+        RequestCounts destinationBefore = clusters.counter(destination).snapshot();
+        RequestCounts sourceBefore = clusters.counter(SOURCE).snapshot();
         long executionsBefore = operator.probe().executions();
         long failuresBefore = operator.probe().failures();
         long callNanosBefore = operator.probe().callNanos();
@@ -1103,7 +1102,7 @@ class KRMSyncerBenchmark {
             }
         }
 
-        private long copyWrites(Counts counts) {
+        private long copyWrites(RequestCounts counts) {
             return counts.writes(OPERATOR, Category.CONFIGMAP) + counts.writes(OPERATOR, Category.SECRET)
                     + counts.writes(OPERATOR, Category.CUSTOM_RESOURCE);
         }

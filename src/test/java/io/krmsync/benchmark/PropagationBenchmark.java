@@ -48,7 +48,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationService;
-import io.krmsync.benchmark.PropagationClusters.Counts;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter.Category;
 import io.krmsync.clusters.ClusterKubeconfig;
@@ -480,7 +479,7 @@ class PropagationBenchmark {
     }
 
     record LatencyRun(String number, String label, List<String> targets, List<UpdateSample> samples,
-            Counts providerCounts, Counts localCounts, long executions, long failures, Cpu cpu, long wallNanos,
+            RequestCounts providerCounts, RequestCounts localCounts, long executions, long failures, Cpu cpu, long wallNanos,
             double rateLimitQps) {
 
         long[] sortedLatencies() {
@@ -530,10 +529,10 @@ class PropagationBenchmark {
             pause();
         }
         awaitQuiet(operator, System.nanoTime(), 0);
-        Counts providersBefore = providerCounts(targets);
-        Map<String, Counts> eachBefore = new LinkedHashMap<>();
+        RequestCounts providersBefore = providerCounts(targets);
+        Map<String, RequestCounts> eachBefore = new LinkedHashMap<>();
         targets.forEach(p -> eachBefore.put(p, clusters.counter(p).snapshot()));
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
+        RequestCounts localBefore = clusters.counter(LOCAL).snapshot();
         long executionsBefore = operator.probe().executions();
         long failuresBefore = operator.probe().failures();
         Cpu cpuBefore = Cpu.now();
@@ -555,7 +554,7 @@ class PropagationBenchmark {
         report.note(String.format(Locale.ROOT, "%s: quiet %.1f s after the last update", label, (settled - end) / 1e9));
         // Providers that got anything but one copy write per update (and health probes).
         eachBefore.forEach((provider, before) -> {
-            Counts window = clusters.counter(provider).snapshot().minus(before);
+            RequestCounts window = clusters.counter(provider).snapshot().minus(before);
             long expectedPuts = window.count(k -> k.agent().equals(OPERATOR) && k.method().equals("PUT")
                     && k.code() == 200);
             if (window.writes(OPERATOR) != updates || expectedPuts != updates) {
@@ -571,8 +570,8 @@ class PropagationBenchmark {
         }
     }
 
-    private Counts providerCounts(List<String> targets) {
-        Counts sum = Counts.EMPTY;
+    private RequestCounts providerCounts(List<String> targets) {
+        RequestCounts sum = RequestCounts.EMPTY;
         for (String provider : targets) {
             sum = sum.plus(clusters.counter(provider).snapshot());
         }
@@ -604,7 +603,7 @@ class PropagationBenchmark {
      * @return nanoseconds from the restart to the probe's copy seen there
      */
     private long restartProvider(RunningOperator operator, String victim, int port) throws InterruptedException {
-        Counts before = clusters.counter(victim).snapshot();
+        RequestCounts before = clusters.counter(victim).snapshot();
         long restarted = System.nanoTime();
         clusters.restartServer(victim, port);
         watches.put(victim, new ProviderWatch(victim));
@@ -680,7 +679,7 @@ class PropagationBenchmark {
 
     /** What one convergence (or floor, deletion, restart) did. */
     record Phase(String label, long startNanos, long loopEndNanos, long convergedNanos, long settledNanos,
-            Counts providerCounts, Counts localCounts, Counts providerCountsSettled, Counts localCountsSettled,
+            RequestCounts providerCounts, RequestCounts localCounts, RequestCounts providerCountsSettled, RequestCounts localCountsSettled,
             long executions, long failures, Cpu cpu, int maxInFlight, RunningOperator operator) {
 
         double seconds() {
@@ -832,7 +831,7 @@ class PropagationBenchmark {
                             }));
                 }
             }
-            Counts before = providerCounts(providers);
+            RequestCounts before = providerCounts(providers);
             resetMaxInFlight();
             Cpu cpuBefore = Cpu.now();
             Recording recording = startRecording();
@@ -855,9 +854,9 @@ class PropagationBenchmark {
                 task.get();
             }
             Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-            Counts window = providerCounts(providers).minus(before);
-            return new Phase(label, start, loopEnd.get(), converged, converged, window, Counts.EMPTY, window,
-                    Counts.EMPTY, 0, 0, cpu, maxInFlight(FLOOR), null);
+            RequestCounts window = providerCounts(providers).minus(before);
+            return new Phase(label, start, loopEnd.get(), converged, converged, window, RequestCounts.EMPTY, window,
+                    RequestCounts.EMPTY, 0, 0, cpu, maxInFlight(FLOOR), null);
         } finally {
             pool.shutdownNow();
             writers.shutdownNow();
@@ -886,8 +885,8 @@ class PropagationBenchmark {
      * SDK started), until every provider has every copy, as seen by the benchmark's watches.
      */
     private Phase converge(String label) throws Exception {
-        Counts providersBefore = providerCounts(providers);
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
+        RequestCounts providersBefore = providerCounts(providers);
+        RequestCounts localBefore = clusters.counter(LOCAL).snapshot();
         resetMaxInFlight();
         resetMaxOpenConnections();
         Cpu cpuBefore = Cpu.now();
@@ -897,8 +896,8 @@ class PropagationBenchmark {
         long converged = awaitCopies(start);
         stopRecording(recording, label);
         Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-        Counts providersConverged = providerCounts(providers).minus(providersBefore);
-        Counts localConverged = clusters.counter(LOCAL).snapshot().minus(localBefore);
+        RequestCounts providersConverged = providerCounts(providers).minus(providersBefore);
+        RequestCounts localConverged = clusters.counter(LOCAL).snapshot().minus(localBefore);
         long settled = awaitQuiet(operator, converged, sourceCount + 1);
         report.note(label + ": most client connections open at one provider " + maxOpenConnections());
         return new Phase(label, start, operator.startedNanos(), converged, settled, providersConverged,
@@ -909,8 +908,8 @@ class PropagationBenchmark {
 
     /** The driver deletes the sources (one collection delete); until the operator has deleted every copy. */
     private Phase deleteSources(String label, RunningOperator operator) throws Exception {
-        Counts providersBefore = providerCounts(providers);
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
+        RequestCounts providersBefore = providerCounts(providers);
+        RequestCounts localBefore = clusters.counter(LOCAL).snapshot();
         long executionsBefore = operator.probe().executions();
         double errorsBefore = errors(operator);
         resetMaxOpenConnections();
@@ -934,7 +933,7 @@ class PropagationBenchmark {
         }
         // Deletions run outside reconcile (SourceDeletions): quiet means no write and no reconciler activity.
         long settled = awaitQuiet(operator, end, 0);
-        Counts window = providerCounts(providers).minus(providersBefore);
+        RequestCounts window = providerCounts(providers).minus(providersBefore);
         return new Phase(label, start, start, gone < 0 ? -1 : gone, settled, window,
                 clusters.counter(LOCAL).snapshot().minus(localBefore), window,
                 clusters.counter(LOCAL).snapshot().minus(localBefore), operator.probe().executions() - executionsBefore,
@@ -949,16 +948,16 @@ class PropagationBenchmark {
 
     /** Figure 4: a fresh operator (new registry, clients, informers) against the same servers, nothing changed. */
     private Phase restart() throws Exception {
-        Counts providersBefore = providerCounts(providers);
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
+        RequestCounts providersBefore = providerCounts(providers);
+        RequestCounts localBefore = clusters.counter(LOCAL).snapshot();
         Cpu cpuBefore = Cpu.now();
         RunningOperator operator = startOperator(providers);
         awaitReachable(operator, providers);
         long reachable = System.nanoTime();
         long settled = awaitQuiet(operator, reachable, sourceCount + 1);
         Cpu cpu = Cpu.now().minus(cpuBefore, settled - operator.startNanos());
-        Counts window = providerCounts(providers).minus(providersBefore);
-        Counts local = clusters.counter(LOCAL).snapshot().minus(localBefore);
+        RequestCounts window = providerCounts(providers).minus(providersBefore);
+        RequestCounts local = clusters.counter(LOCAL).snapshot().minus(localBefore);
         return new Phase("restart", operator.startNanos(), operator.startedNanos(), reachable, settled, window, local,
                 window, local, operator.probe().executions(), operator.probe().failures(), cpu, 0, operator);
     }
