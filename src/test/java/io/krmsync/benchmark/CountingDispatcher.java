@@ -151,24 +151,13 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
         return last == null ? 0 : last.get();
     }
 
-    /** Server-side nanoTime of the first copy write of this agent in the current window, or -1. */
-    long firstCopyWriteNanos(String agent) {
+    /** How this agent's copy writes in the current window went: first received, last answered, server time, most at once. */
+    Phase.CopyWrites copyWrites(String agent) {
         AtomicLong first = firstCopyWriteNanos.get(agent);
-        return first == null ? -1 : first.get();
-    }
-
-    long lastCopyWriteNanos(String agent) {
         AtomicLong last = lastCopyWriteNanos.get(agent);
-        return last == null ? -1 : last.get();
-    }
-
-    int maxCopyWritesInFlight(String agent) {
-        AtomicInteger max = maxCopyWritesInFlight.get(agent);
-        return max == null ? 0 : max.get();
-    }
-
-    long copyWriteServerNanos(String agent) {
         LongAdder nanos = copyWriteNanos.get(agent);
-        return nanos == null ? 0 : nanos.sum();
+        AtomicInteger max = maxCopyWritesInFlight.get(agent);
+        return new Phase.CopyWrites(agent, first == null ? -1 : first.get(), last == null ? -1 : last.get(),
+                nanos == null ? 0 : nanos.sum(), max == null ? 0 : max.get());
     }
 }
