@@ -26,7 +26,8 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krmsync.clusters.RemoteCluster.State;
-import io.krmsync.sync.ApiErrors;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.Reason;
 
 /**
  * The remote clusters krm-sync writes to, merged from every source (flags, a watched directory, Secrets) and kept
@@ -77,7 +78,7 @@ public class ClusterRegistry {
             for (ClusterKubeconfig kubeconfig : state.kubeconfigs()) {
                 Wanted taken = wanted.get(kubeconfig.name());
                 if (taken != null) {
-                    allProblems.add(new ClusterProblem(each, kubeconfig.origin(), "DuplicateClusterName",
+                    allProblems.add(new ClusterProblem(each, kubeconfig.origin(), Reason.DuplicateClusterName,
                             "cluster name " + kubeconfig.name() + " is already taken by " + taken.kubeconfig().origin()
                                     + "; " + kubeconfig.origin() + " is ignored until one of them is renamed"));
                 } else {
@@ -171,7 +172,7 @@ public class ClusterRegistry {
         try {
             client = clients.newClient(kubeconfig.config());
         } catch (RuntimeException e) {
-            problems.add(new ClusterProblem(want.source(), kubeconfig.origin(), "ClientFailed",
+            problems.add(new ClusterProblem(want.source(), kubeconfig.origin(), Reason.ClientFailed,
                     "could not build a client for cluster " + kubeconfig.name() + ": " + e.getClass().getSimpleName()));
             return;
         }
@@ -213,6 +214,22 @@ public class ClusterRegistry {
         }
     }
 
+    /** The cluster answered: a change of state is logged, and a cluster newly reachable is handed to the listeners. */
+    private void answered(RemoteCluster cluster, String identity, State state) {
+        if (!cluster.contacted(identity, state)) {
+            return;
+        }
+        if (state == State.LOCAL) {
+            LOG.infof("Cluster %s (%s) is the local cluster the operator runs in; it is not written to as a remote"
+                    + " cluster", cluster.name(), cluster.origin());
+            return;
+        }
+        LOG.infof("Cluster %s is reachable", cluster.name());
+        for (ClusterListener listener : listeners) {
+            listener.clusterReachable(cluster);
+        }
+    }
+
     /** One contact attempt; schedules the next one: the health interval when it answered, a growing backoff if not. */
     private void probe(RemoteCluster cluster) {
         if (clusters.get(cluster.name()) != cluster) {
@@ -230,17 +247,7 @@ public class ClusterRegistry {
         }
         try {
             String identity = ClusterIdentity.of(cluster.client());
-            State next = identity.equals(local) ? State.LOCAL : State.REACHABLE;
-            boolean changed = cluster.contacted(identity, next);
-            if (changed && next == State.LOCAL) {
-                LOG.infof("Cluster %s (%s) is the local cluster the operator runs in; it is not written to as a remote"
-                        + " cluster", cluster.name(), cluster.origin());
-            } else if (changed) {
-                LOG.infof("Cluster %s is reachable", cluster.name());
-                for (ClusterListener listener : listeners) {
-                    listener.clusterReachable(cluster);
-                }
-            }
+            answered(cluster, identity, identity.equals(local) ? State.LOCAL : State.REACHABLE);
             schedule(cluster, config.healthCheckInterval());
         } catch (KubernetesClientException e) {
             Duration wait = reconnectInterval(cluster);

@@ -19,6 +19,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.krmsync.status.Reason;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -92,7 +93,7 @@ public class KubeconfigFileSource {
         files.forEach((file, snapshot) -> {
             String origin = "file " + file;
             if (snapshot.unreadable() != null) {
-                problems.add(new ClusterProblem(source, origin, "KubeconfigUnreadable", snapshot.unreadable()));
+                problems.add(new ClusterProblem(source, origin, Reason.KubeconfigUnreadable, snapshot.unreadable()));
                 return;
             }
             try {

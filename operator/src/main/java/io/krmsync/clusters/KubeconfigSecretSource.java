@@ -21,7 +21,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.krmsync.OperatorNamespace;
 import io.krmsync.leadership.Leadership;
-import io.krmsync.sync.EventRecorder;
+import io.krmsync.status.EventRecorder;
+import io.krmsync.status.Reason;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -126,13 +127,13 @@ public class KubeconfigSecretSource {
             if (plain != null) {
                 return plain;
             }
-            throw new InvalidKubeconfigException("MissingKubeconfigKey", "Secret " + namespace + "/"
+            throw new InvalidKubeconfigException(Reason.MissingKubeconfigKey, "Secret " + namespace + "/"
                     + secret.getMetadata().getName() + " has no data key " + config.key());
         }
         try {
             return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new InvalidKubeconfigException("MalformedKubeconfig", "Secret " + namespace + "/"
+            throw new InvalidKubeconfigException(Reason.MalformedKubeconfig, "Secret " + namespace + "/"
                     + secret.getMetadata().getName() + " key " + config.key() + " is not valid base64");
         }
     }

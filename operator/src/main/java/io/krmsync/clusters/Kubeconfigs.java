@@ -1,28 +1,14 @@
 package io.krmsync.clusters;
 
-import static io.krmsync.clusters.InvalidKubeconfigException.AUTH_PROVIDER_REFUSED;
-import static io.krmsync.clusters.InvalidKubeconfigException.CONTEXT_INCOMPLETE;
-import static io.krmsync.clusters.InvalidKubeconfigException.EXEC_FAILED;
-import static io.krmsync.clusters.InvalidKubeconfigException.EXEC_REFUSED;
-import static io.krmsync.clusters.InvalidKubeconfigException.FILE_REFERENCE_REFUSED;
-import static io.krmsync.clusters.InvalidKubeconfigException.INSECURE_TLS_REFUSED;
-import static io.krmsync.clusters.InvalidKubeconfigException.INVALID_CLUSTER_NAME;
-import static io.krmsync.clusters.InvalidKubeconfigException.MALFORMED_KUBECONFIG;
-import static io.krmsync.clusters.InvalidKubeconfigException.NO_CONTEXTS;
-import static io.krmsync.clusters.InvalidKubeconfigException.NO_CURRENT_CONTEXT;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -44,6 +30,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.OAuthTokenProvider;
 import io.fabric8.kubernetes.client.internal.CertUtils;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.krmsync.status.Reason;
+import io.krmsync.sync.Digests;
 
 /**
  * Reads the kubeconfigs of remote clusters. They are untrusted input (they can come from Secrets): features that run
@@ -117,11 +105,11 @@ public final class Kubeconfigs {
         checkEntryNames(kubeconfig);
         String current = kubeconfig.getCurrentContext();
         if (current == null || current.isEmpty()) {
-            throw new InvalidKubeconfigException(NO_CURRENT_CONTEXT, "current-context is not set");
+            throw new InvalidKubeconfigException(Reason.NoCurrentContext, "current-context is not set");
         }
         NamedContext context = find(kubeconfig.getContexts(), NamedContext::getName, current);
         if (context == null) {
-            throw new InvalidKubeconfigException(NO_CURRENT_CONTEXT,
+            throw new InvalidKubeconfigException(Reason.NoCurrentContext,
                     "current-context names " + quoted(current) + ", which is not a context of the kubeconfig");
         }
         vet(kubeconfig, context, null, policy);
@@ -209,18 +197,18 @@ public final class Kubeconfigs {
             throws InvalidKubeconfigException {
         List<NamedContext> contexts = orEmpty(kubeconfig.getContexts());
         if (contexts.isEmpty()) {
-            throw new InvalidKubeconfigException(NO_CONTEXTS, "the kubeconfig defines no contexts");
+            throw new InvalidKubeconfigException(Reason.NoContexts, "the kubeconfig defines no contexts");
         }
         if (contexts.size() == 1) {
             // As with kubectl, a kubeconfig whose current-context is unset or dangling does not pick a context.
             String only = contexts.get(0).getName();
             String current = kubeconfig.getCurrentContext();
             if (current == null || current.isEmpty()) {
-                throw new InvalidKubeconfigException(NO_CURRENT_CONTEXT,
+                throw new InvalidKubeconfigException(Reason.NoCurrentContext,
                         "current-context is not set; set it to the kubeconfig's only context " + quoted(only));
             }
             if (!current.equals(only)) {
-                throw new InvalidKubeconfigException(NO_CURRENT_CONTEXT, "current-context names " + quoted(current)
+                throw new InvalidKubeconfigException(Reason.NoCurrentContext, "current-context names " + quoted(current)
                         + ", which is not a context of the kubeconfig; its only context is " + quoted(only));
             }
             return List.of(new ClusterContext(validClusterName(defaultName, ""), contexts.get(0)));
@@ -246,7 +234,7 @@ public final class Kubeconfigs {
         } else {
             return name;
         }
-        throw new InvalidKubeconfigException(INVALID_CLUSTER_NAME, "cluster name " + quoted(name) + " " + problem + why);
+        throw new InvalidKubeconfigException(Reason.InvalidClusterName, "cluster name " + quoted(name) + " " + problem + why);
     }
 
     private static void vet(Config kubeconfig, NamedContext namedContext, Path baseDir, KubeconfigPolicy policy)
@@ -254,11 +242,11 @@ public final class Kubeconfigs {
         String where = "context " + quoted(namedContext.getName());
         Context context = namedContext.getContext();
         if (context == null) {
-            throw new InvalidKubeconfigException(CONTEXT_INCOMPLETE, where + " names no cluster");
+            throw new InvalidKubeconfigException(Reason.ContextIncomplete, where + " names no cluster");
         }
         NamedCluster cluster = find(kubeconfig.getClusters(), NamedCluster::getName, context.getCluster());
         if (cluster == null || cluster.getCluster() == null) {
-            throw new InvalidKubeconfigException(CONTEXT_INCOMPLETE,
+            throw new InvalidKubeconfigException(Reason.ContextIncomplete,
                     where + " names cluster " + quoted(context.getCluster()) + ", which the kubeconfig does not define");
         }
         vetCluster(where + ": cluster " + quoted(cluster.getName()), cluster.getCluster(), baseDir, policy);
@@ -267,7 +255,7 @@ public final class Kubeconfigs {
         }
         NamedAuthInfo user = find(kubeconfig.getUsers(), NamedAuthInfo::getName, context.getUser());
         if (user == null || user.getUser() == null) {
-            throw new InvalidKubeconfigException(CONTEXT_INCOMPLETE,
+            throw new InvalidKubeconfigException(Reason.ContextIncomplete,
                     where + " names user " + quoted(context.getUser()) + ", which the kubeconfig does not define");
         }
         vetUser(where + ": user " + quoted(user.getName()), user.getUser(), baseDir, policy);
@@ -276,14 +264,14 @@ public final class Kubeconfigs {
     private static void vetCluster(String where, Cluster cluster, Path baseDir, KubeconfigPolicy policy)
             throws InvalidKubeconfigException {
         if (cluster.getServer() == null || cluster.getServer().isBlank()) {
-            throw new InvalidKubeconfigException(CONTEXT_INCOMPLETE, where + " has no server");
+            throw new InvalidKubeconfigException(Reason.ContextIncomplete, where + " has no server");
         }
         // The server URL is shown in logs (ClusterKubeconfig.toString), so it must not carry a password either.
         if (!isHttpUrlWithoutUserInfo(cluster.getServer())) {
             throw malformed(where + " has a server that is not an http(s) URL without user info");
         }
         if (Boolean.TRUE.equals(cluster.getInsecureSkipTlsVerify()) && !policy.allowInsecureTls()) {
-            throw refused(INSECURE_TLS_REFUSED, where + " sets insecure-skip-tls-verify: true, so the server's"
+            throw refused(Reason.InsecureTlsRefused, where + " sets insecure-skip-tls-verify: true, so the server's"
                     + " certificate would not be checked", ALLOW_INSECURE_TLS);
         }
         vetFileReference(where, "certificate-authority", cluster.getCertificateAuthority(), baseDir, policy);
@@ -293,7 +281,7 @@ public final class Kubeconfigs {
             throws InvalidKubeconfigException {
         if (user.getExec() != null) {
             if (!policy.allowExec()) {
-                throw refused(EXEC_REFUSED, where + " runs a command to get credentials (exec)", ALLOW_EXEC);
+                throw refused(Reason.ExecRefused, where + " runs a command to get credentials (exec)", ALLOW_EXEC);
             }
             String command = user.getExec().getCommand();
             if (command == null || command.isBlank()) {
@@ -304,7 +292,7 @@ public final class Kubeconfigs {
             }
         }
         if (user.getAuthProvider() != null && !policy.allowAuthProvider()) {
-            throw refused(AUTH_PROVIDER_REFUSED,
+            throw refused(Reason.AuthProviderRefused,
                     where + " uses auth-provider " + quoted(user.getAuthProvider().getName()), ALLOW_AUTH_PROVIDER);
         }
         vetFileReference(where, "client-certificate", user.getClientCertificate(), baseDir, policy);
@@ -318,7 +306,7 @@ public final class Kubeconfigs {
             return;
         }
         if (!policy.allowFileReferences()) {
-            throw refused(FILE_REFERENCE_REFUSED,
+            throw refused(Reason.FileReferenceRefused,
                     where + " reads its " + field + " from a file of the operator's filesystem", ALLOW_FILE_REFERENCES);
         }
         Path file;
@@ -328,7 +316,7 @@ public final class Kubeconfigs {
             throw malformed(where + " has a " + field + " that is not a valid path");
         }
         if (!file.isAbsolute() && baseDir == null) {
-            throw new InvalidKubeconfigException(FILE_REFERENCE_REFUSED, where + " has a relative " + field
+            throw new InvalidKubeconfigException(Reason.FileReferenceRefused, where + " has a relative " + field
                     + " path, and this kubeconfig has no directory to resolve it against; use an absolute path");
         }
     }
@@ -350,7 +338,7 @@ public final class Kubeconfigs {
             KubeConfigUtils.merge(config, contextName, kubeconfig); // runs an exec plugin, which policy allowed
         } catch (KubernetesClientException e) {
             Throwable failure = e.getCause() != null ? e.getCause() : e;
-            throw new InvalidKubeconfigException(EXEC_FAILED, "context " + quoted(contextName)
+            throw new InvalidKubeconfigException(Reason.ExecFailed, "context " + quoted(contextName)
                     + ": the exec credential plugin could not be run (" + failure.getClass().getSimpleName() + ")");
         }
         // merge lets the kubernetes.certs.client.key.algo property or variable override the key's own algorithm.
@@ -395,15 +383,7 @@ public final class Kubeconfigs {
     }
 
     private static String fingerprint(String content, String contextName) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(content.getBytes(StandardCharsets.UTF_8));
-            sha256.update((byte) 0);
-            sha256.update(contextName.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha256.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", e);
-        }
+        return Digests.sha256Hex(content + '\0' + contextName, 32);
     }
 
     /** A command given as a path rather than looked up on the PATH. */
@@ -431,10 +411,10 @@ public final class Kubeconfigs {
     }
 
     private static InvalidKubeconfigException malformed(String problem) {
-        return new InvalidKubeconfigException(MALFORMED_KUBECONFIG, problem);
+        return new InvalidKubeconfigException(Reason.MalformedKubeconfig, problem);
     }
 
-    private static InvalidKubeconfigException refused(String reason, String problem, String optIn) {
+    private static InvalidKubeconfigException refused(Reason reason, String problem, String optIn) {
         return new InvalidKubeconfigException(reason, problem + "; set " + optIn + "=true to allow it");
     }
 

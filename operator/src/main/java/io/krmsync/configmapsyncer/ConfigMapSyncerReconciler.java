@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +20,12 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -36,17 +35,19 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.krmsync.clusters.LocalClusterConfig;
-import io.krmsync.sync.ApiErrors;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.Readiness;
+import io.krmsync.status.Reason;
+import io.krmsync.status.StatusRecorder;
+import io.krmsync.status.SyncBlocked;
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.CopyResult;
 import io.krmsync.sync.CopyTarget;
-import io.krmsync.sync.EventRecorder;
 import io.krmsync.sync.InformerCopyCache;
 import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SourceRef;
-import io.krmsync.sync.StatusConditions;
 import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.sync.UncopyableObjectException;
@@ -68,15 +69,11 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private static final Logger LOG = Logger.getLogger(ConfigMapSyncerReconciler.class);
     /** Index of syncers by the kind and name their copies carry: "ConfigMap/app-config". */
     private static final String COPY_NAME_INDEX = "copy-name";
-    /** Failures that heal by themselves are retried on this period; the others wait for an event. */
-    private static final long RETRY_FAILED_WRITES_MILLIS = TimeUnit.SECONDS.toMillis(30);
-    /** Failures named in the Ready message and given an Event each; status.failures always lists them all. */
-    private static final int MAX_LISTED_FAILURES = 10;
 
     private final CopyEngine engine;
-    private final EventRecorder events;
+    private final StatusRecorder statusRecorder;
     private final SyncMetrics metrics;
-    private final KubernetesSerialization serialization;
+    private final ConfigMapSyncerConfig config;
     private final String clusterName;
     private final SourceObservations sourceObservations = new SourceObservations(Clock.systemUTC());
 
@@ -86,12 +83,12 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private CopyTarget<ConfigMap> configMapTarget;
     private CopyTarget<Secret> secretTarget;
 
-    public ConfigMapSyncerReconciler(CopyEngine engine, EventRecorder events, SyncMetrics metrics,
-            KubernetesSerialization serialization, LocalClusterConfig localCluster) {
+    public ConfigMapSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, SyncMetrics metrics,
+            ConfigMapSyncerConfig config, LocalClusterConfig localCluster) {
         this.engine = engine;
-        this.events = events;
+        this.statusRecorder = statusRecorder;
         this.metrics = metrics;
-        this.serialization = serialization;
+        this.config = config;
         this.clusterName = localCluster.name();
     }
 
@@ -130,99 +127,31 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
 
     @Override
     public UpdateControl<ConfigMapSyncer> reconcile(ConfigMapSyncer syncer, Context<ConfigMapSyncer> context) {
-        Instant now = Instant.now();
-        ConfigMapSyncerSpec spec = syncer.getSpec();
-        ConfigMapSyncerStatus previous = syncer.getStatus() == null ? new ConfigMapSyncerStatus() : syncer.getStatus();
-        ConfigMapSyncerStatus status = new ConfigMapSyncerStatus();
-        status.setObservedGeneration(syncer.getMetadata().getGeneration());
-
-        List<String> problems = SpecValidator.problems(spec);
-        if (!problems.isEmpty()) {
-            return finish(syncer, previous, keepCopyLists(previous, status), now, false,
-                    notReady(Reason.INVALID_SPEC, String.join("; ", problems)));
-        }
-        SourceKind kind = SourceKind.of(spec).orElseThrow();
-        String sourceName = kind.sourceName(spec);
-        status.setSource(kind.kind() + " " + spec.getSourceNamespace() + "/" + sourceName);
-
-        HasMetadata source = sourceCache(kind).get(new ResourceID(sourceName, spec.getSourceNamespace())).orElse(null);
-        if (source == null) {
-            return finish(syncer, previous, keepCopyLists(previous, status), now, false,
-                    notReady(Reason.SOURCE_NOT_FOUND, status.getSource()
-                            + " not found; existing copies are kept and sync resumes when it exists again"));
-        }
-
-        var sourceOwner = TrackingMetadata.ownerKey(source);
-        if (sourceOwner.isPresent()) {
-            return finish(syncer, previous, keepCopyLists(previous, status), now, false,
-                    notReady(Reason.SOURCE_IS_A_COPY, status.getSource() + " is itself a copy managed by krm-sync ("
-                            + sourceOwner.get() + "); copy from its source instead, so that copies never chain or loop"));
-        }
-
-        CopyOwner owner = ownerOf(syncer);
-        SourceRef sourceRef = new SourceRef(clusterName, spec.getSourceNamespace(), sourceName);
-        SourceCopies copies;
+        var status = new ConfigMapSyncerStatusBuilder(syncer);
+        boolean retry = false;
         try {
-            copies = new SourceCopies(source, SpecValidator.nullToEmpty(spec.getKeys()), engine.sanitizer(), sourceRef,
-                    owner);
-        } catch (UncopyableObjectException e) {
-            return finish(syncer, previous, keepCopyLists(previous, status), now, false,
-                    notReady(e.reason(), e.getMessage()));
+            FanOut fanOut = plan(syncer, status);
+            retry = writeCopies(fanOut, status) | deleteUnwantedCopies(fanOut, status);
+        } catch (SyncBlocked blocked) {
+            status.blocked(blocked.reason(), blocked.getMessage());
         }
-        status.setMissingKeys(copies.missingKeys());
+        UpdateControl<ConfigMapSyncer> control = statusRecorder.record(ConfigMapSyncer.RECONCILER, syncer,
+                status.build(Instant.now()));
+        return retry ? control.rescheduleAfter(config.retryInterval()) : control;
+    }
 
-        SortedMap<String, TargetNamespaces.State> targets = TargetNamespaces.resolve(spec, namespaces.list().toList());
-        ConflictPolicy policy = SpecValidator.conflictPolicy(spec);
-        Instant sourceFirstSeen = sourceObservations.firstSeen(observationKey(kind, spec),
-                source.getMetadata().getResourceVersion());
-        boolean wrote = false;
-        boolean retryWrites = false;
-        for (var target : targets.entrySet()) {
-            String namespace = target.getKey();
-            switch (target.getValue()) {
-                case TERMINATING -> {
-                    continue;
-                }
-                case MISSING -> {
-                    status.getFailures().add(new NamespaceFailure(namespace, Reason.NAMESPACE_NOT_FOUND,
-                            "namespace " + namespace + " does not exist; the copy is created when it appears"));
-                    continue;
-                }
-                case ACTIVE -> {
-                }
-            }
-            try {
-                CopyResult result = engine.sync(copyTarget(kind), copies.desiredIn(namespace), owner, policy);
-                if (result.outcome() == CopyResult.Outcome.CONFLICT) {
-                    status.getFailures().add(new NamespaceFailure(namespace, Reason.CONFLICT, result.message()));
-                    continue;
-                }
-                wrote |= result.wrote();
-                if (result.carriedSourceChange()) {
-                    metrics.copyLatency(ConfigMapSyncer.RECONCILER, clusterName, sourceObservations.since(sourceFirstSeen));
-                }
-                status.getSyncedNamespaces().add(namespace);
-            } catch (KubernetesClientException e) {
-                retryWrites = true;
-                LOG.warnf("ConfigMapSyncer %s/%s: writing %s to namespace %s failed: %s", syncer.getMetadata().getNamespace(),
-                        syncer.getMetadata().getName(), status.getSource(), namespace, ApiErrors.reason(e));
-                status.getFailures().add(new NamespaceFailure(namespace, ApiErrors.reason(e), ApiErrors.message(e)));
-            }
-        }
-        int failuresBeforeCleanup = status.getFailures().size();
-        wrote |= deleteOrphans(owner, kind, sourceName, targets.keySet(), status.getFailures());
-        retryWrites |= status.getFailures().size() > failuresBeforeCleanup;
-
-        status.setFailedNamespaces(status.getFailures().stream().map(NamespaceFailure::namespace).toList());
-        status.setSummary(status.getSyncedNamespaces().size() + "/" + (targets.size()
-                - (int) targets.values().stream().filter(s -> s == TargetNamespaces.State.TERMINATING).count()));
-        UpdateControl<ConfigMapSyncer> control = finish(syncer, previous, status, now, wrote, readiness(status));
-        return retryWrites ? control.rescheduleAfter(RETRY_FAILED_WRITES_MILLIS) : control;
+    @Override
+    public ErrorStatusUpdateControl<ConfigMapSyncer> updateErrorStatus(ConfigMapSyncer syncer,
+            Context<ConfigMapSyncer> context, Exception e) {
+        var status = new ConfigMapSyncerStatusBuilder(syncer);
+        Readiness failure = Readiness.failed(e);
+        status.blocked(failure.reason(), failure.message());
+        return statusRecorder.recordError(ConfigMapSyncer.RECONCILER, syncer, status.build(Instant.now()));
     }
 
     @Override
     public DeleteControl cleanup(ConfigMapSyncer syncer, Context<ConfigMapSyncer> context) {
-        metrics.syncerDeleted(ConfigMapSyncer.RECONCILER, syncer);
+        statusRecorder.forget(ConfigMapSyncer.RECONCILER, syncer);
         CopyOwner owner = ownerOf(syncer);
         KubernetesClient client = context.getClient();
         // Listed from the API server by marker, not from today's spec or a possibly lagging cache.
@@ -234,130 +163,149 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         return DeleteControl.defaultDelete();
     }
 
-    /**
-     * Deletes this syncer's copies that are no longer wanted: other namespaces, or a previous source's kind or name. A
-     * refused delete is reported in {@code failures} and retried; the other copies are still handled.
-     */
-    private boolean deleteOrphans(CopyOwner owner, SourceKind kind, String sourceName, Set<String> targetNamespaces,
-            List<NamespaceFailure> failures) {
-        boolean deleted = false;
-        for (ConfigMap copy : ownedBy(configMaps.list(), owner)) {
-            if (!(kind == SourceKind.CONFIG_MAP && isWanted(copy, sourceName, targetNamespaces))) {
-                deleted |= deleteOrphan(configMapTarget, copy, owner, failures);
-            }
+    /** What this syncer wants: its source's copies, and the namespaces they go to. */
+    private record FanOut(ConfigMapSyncer syncer, SourceKind kind, String sourceName, CopyOwner owner,
+            SourceCopies copies, SortedMap<String, TargetNamespaces.State> targets, ConflictPolicy policy,
+            Instant sourceFirstSeen) {
+
+        String describe() {
+            return kind.kind() + " " + syncer.getSpec().getSourceNamespace() + "/" + sourceName;
         }
-        for (Secret copy : ownedBy(secrets.list(), owner)) {
-            if (!(kind == SourceKind.SECRET && isWanted(copy, sourceName, targetNamespaces))) {
-                deleted |= deleteOrphan(secretTarget, copy, owner, failures);
-            }
-        }
-        return deleted;
     }
 
-    private <T extends HasMetadata> boolean deleteOrphan(CopyTarget<T> target, T copy, CopyOwner owner,
-            List<NamespaceFailure> failures) {
+    /** Validates the spec, reads the source and resolves the targets. */
+    private FanOut plan(ConfigMapSyncer syncer, ConfigMapSyncerStatusBuilder status) throws SyncBlocked {
+        ConfigMapSyncerSpec spec = syncer.getSpec();
+        List<String> problems = SpecValidator.problems(spec);
+        if (!problems.isEmpty()) {
+            throw new SyncBlocked(Reason.InvalidSpec, String.join("; ", problems));
+        }
+        SourceKind kind = SourceKind.of(spec).orElseThrow();
+        String sourceName = kind.sourceName(spec);
+        String description = kind.kind() + " " + spec.getSourceNamespace() + "/" + sourceName;
+        status.source(description);
+        HasMetadata source = readSource(kind, spec.getSourceNamespace(), sourceName, description);
+        CopyOwner owner = ownerOf(syncer);
+        SourceCopies copies = copiesOf(source, spec, owner);
+        status.missingKeys(copies.missingKeys());
+        var targets = TargetNamespaces.resolve(spec, namespaces.list().toList());
+        status.targeted((int) targets.values().stream().filter(s -> s != TargetNamespaces.State.TERMINATING).count());
+        Instant firstSeen = sourceObservations.firstSeen(observationKey(kind, spec),
+                source.getMetadata().getResourceVersion());
+        return new FanOut(syncer, kind, sourceName, owner, copies, targets, SpecValidator.conflictPolicy(spec),
+                firstSeen);
+    }
+
+    private HasMetadata readSource(SourceKind kind, String namespace, String name, String description)
+            throws SyncBlocked {
+        HasMetadata source = sourceCache(kind).get(new ResourceID(name, namespace)).orElseThrow(() -> new SyncBlocked(
+                Reason.SourceNotFound, description
+                        + " not found; existing copies are kept and sync resumes when it exists again"));
+        var sourceOwner = TrackingMetadata.ownerKey(source);
+        if (sourceOwner.isPresent()) {
+            throw new SyncBlocked(Reason.SourceIsACopy, description + " is itself a copy managed by krm-sync ("
+                    + sourceOwner.get() + "); copy from its source instead, so that copies never chain or loop");
+        }
+        return source;
+    }
+
+    private SourceCopies copiesOf(HasMetadata source, ConfigMapSyncerSpec spec, CopyOwner owner) throws SyncBlocked {
+        SourceRef sourceRef = new SourceRef(clusterName, spec.getSourceNamespace(), source.getMetadata().getName());
         try {
-            return engine.deleteCopy(target, copy, owner);
+            return new SourceCopies(source, SpecValidator.nullToEmpty(spec.getKeys()), engine.sanitizer(), sourceRef,
+                    owner);
+        } catch (UncopyableObjectException e) {
+            throw new SyncBlocked(e.reason(), e.getMessage());
+        }
+    }
+
+    /** @return whether a write failed in a way that can heal by itself, so that the syncer is looked at again soon */
+    private boolean writeCopies(FanOut fanOut, ConfigMapSyncerStatusBuilder status) {
+        boolean retry = false;
+        for (var target : fanOut.targets().entrySet()) {
+            String namespace = target.getKey();
+            switch (target.getValue()) {
+                case TERMINATING -> {
+                }
+                case MISSING -> status.failed(namespace, Reason.NamespaceNotFound,
+                        "namespace " + namespace + " does not exist; the copy is created when it appears");
+                case ACTIVE -> retry |= !writeCopy(fanOut, namespace, status);
+            }
+        }
+        return retry;
+    }
+
+    /** @return false when the API refused the write */
+    private boolean writeCopy(FanOut fanOut, String namespace, ConfigMapSyncerStatusBuilder status) {
+        try {
+            CopyResult result = engine.sync(copyTarget(fanOut.kind()), fanOut.copies().desiredIn(namespace),
+                    fanOut.owner(), fanOut.policy());
+            if (result.outcome() == CopyResult.Outcome.CONFLICT) {
+                status.failed(namespace, Reason.Conflict, result.message());
+                return true;
+            }
+            if (result.wrote()) {
+                status.wroteCopies();
+            }
+            if (result.carriedSourceChange()) {
+                metrics.copyLatency(ConfigMapSyncer.RECONCILER, clusterName,
+                        sourceObservations.since(fanOut.sourceFirstSeen()));
+            }
+            status.synced(namespace);
+            return true;
         } catch (KubernetesClientException e) {
-            failures.add(new NamespaceFailure(copy.getMetadata().getNamespace(), ApiErrors.reason(e),
-                    "could not delete the " + copy.getKind() + " copy this syncer no longer wants: "
-                            + ApiErrors.message(e)));
+            LOG.warnf("ConfigMapSyncer %s/%s: writing %s to namespace %s failed: %s",
+                    fanOut.syncer().getMetadata().getNamespace(), fanOut.syncer().getMetadata().getName(),
+                    fanOut.describe(), namespace, ApiErrors.reason(e));
+            status.failed(namespace, ApiErrors.reason(e), ApiErrors.message(e));
             return false;
         }
     }
 
-    private static boolean isWanted(HasMetadata copy, String sourceName, Set<String> targetNamespaces) {
-        return copy.getMetadata().getName().equals(sourceName)
-                && targetNamespaces.contains(copy.getMetadata().getNamespace());
+    /**
+     * Deletes this syncer's copies that are no longer wanted: other namespaces, or a previous source's kind or name. A
+     * refused delete is reported per namespace; the other copies are still handled.
+     *
+     * @return whether a delete was refused, so that the syncer is looked at again soon
+     */
+    private boolean deleteUnwantedCopies(FanOut fanOut, ConfigMapSyncerStatusBuilder status) {
+        boolean refused = false;
+        for (ConfigMap copy : ownedBy(configMaps.list(), fanOut.owner())) {
+            if (!(fanOut.kind() == SourceKind.CONFIG_MAP && isWanted(copy, fanOut))) {
+                refused |= !deleteUnwantedCopy(configMapTarget, copy, fanOut.owner(), status);
+            }
+        }
+        for (Secret copy : ownedBy(secrets.list(), fanOut.owner())) {
+            if (!(fanOut.kind() == SourceKind.SECRET && isWanted(copy, fanOut))) {
+                refused |= !deleteUnwantedCopy(secretTarget, copy, fanOut.owner(), status);
+            }
+        }
+        return refused;
+    }
+
+    /** @return false when the API refused the delete */
+    private <T extends HasMetadata> boolean deleteUnwantedCopy(CopyTarget<T> target, T copy, CopyOwner owner,
+            ConfigMapSyncerStatusBuilder status) {
+        try {
+            if (engine.deleteCopy(target, copy, owner)) {
+                status.wroteCopies();
+            }
+            return true;
+        } catch (KubernetesClientException e) {
+            status.failed(copy.getMetadata().getNamespace(), ApiErrors.reason(e),
+                    "could not delete the " + copy.getKind() + " copy this syncer no longer wants: "
+                            + ApiErrors.message(e));
+            return false;
+        }
+    }
+
+    private static boolean isWanted(HasMetadata copy, FanOut fanOut) {
+        return copy.getMetadata().getName().equals(fanOut.sourceName())
+                && fanOut.targets().containsKey(copy.getMetadata().getNamespace());
     }
 
     private static <T extends HasMetadata> List<T> ownedBy(Stream<T> objects, CopyOwner owner) {
         return objects.filter(o -> TrackingMetadata.ownership(o, owner) == TrackingMetadata.Ownership.OWNED).toList();
-    }
-
-    private record Readiness(boolean ready, String reason, String message) {
-    }
-
-    private static Readiness notReady(String reason, String message) {
-        return new Readiness(false, reason, message);
-    }
-
-    private static Readiness readiness(ConfigMapSyncerStatus status) {
-        List<NamespaceFailure> failures = status.getFailures();
-        if (failures.isEmpty()) {
-            return new Readiness(true, Reason.SYNCED, status.getSyncedNamespaces().size() + " namespace(s) in sync"
-                    + (status.getMissingKeys().isEmpty() ? "" : "; keys missing from the source: " + status.getMissingKeys()));
-        }
-        String detail = failures.stream().limit(MAX_LISTED_FAILURES).map(f -> f.namespace() + ": " + f.reason())
-                .collect(Collectors.joining(", "))
-                + (failures.size() > MAX_LISTED_FAILURES
-                        ? " and " + (failures.size() - MAX_LISTED_FAILURES) + " more (status.failures)" : "");
-        if (failures.stream().anyMatch(f -> Reason.CONFLICT.equals(f.reason()))) {
-            return notReady(Reason.CONFLICT, "not synced to " + detail);
-        }
-        if (!status.getSyncedNamespaces().isEmpty()) {
-            return notReady(Reason.PARTIALLY_SYNCED, "not synced to " + detail);
-        }
-        return notReady(Reason.SYNC_FAILED, "not synced to " + detail);
-    }
-
-    /** After a spec or source problem the copies stay where they are, so status keeps reporting them. */
-    private static ConfigMapSyncerStatus keepCopyLists(ConfigMapSyncerStatus previous, ConfigMapSyncerStatus status) {
-        if (status.getSource() == null) {
-            status.setSource(previous.getSource());
-        }
-        status.setSummary(previous.getSummary());
-        status.setSyncedNamespaces(previous.getSyncedNamespaces());
-        status.setFailedNamespaces(previous.getFailedNamespaces());
-        status.setFailures(previous.getFailures());
-        status.setMissingKeys(previous.getMissingKeys());
-        return status;
-    }
-
-    /**
-     * Sets the Ready condition and lastSyncTime, records events for what newly went wrong or right, and patches the
-     * status only when it changed: a steady state makes no write at all.
-     */
-    private UpdateControl<ConfigMapSyncer> finish(ConfigMapSyncer syncer, ConfigMapSyncerStatus previous,
-            ConfigMapSyncerStatus status, Instant now, boolean wroteCopies, Readiness readiness) {
-        status.setConditions(StatusConditions.with(previous.getConditions(), StatusConditions.READY, readiness.ready(),
-                readiness.reason(), readiness.message(), syncer.getMetadata().getGeneration(), now));
-        status.setLastSyncTime(previous.getLastSyncTime());
-        String previousJson = serialization.asJson(previous);
-        boolean outcomeChanged = !serialization.asJson(status).equals(previousJson);
-        if (readiness.ready() && (wroteCopies || outcomeChanged || previous.getLastSyncTime() == null)) {
-            status.setLastSyncTime(now.toString());
-        }
-        metrics.syncerStatus(ConfigMapSyncer.RECONCILER, syncer, status.getConditions(), status.getLastSyncTime(), now);
-        recordEvents(syncer, previous, status, readiness);
-        boolean changed = outcomeChanged || !Objects.equals(status.getLastSyncTime(), previous.getLastSyncTime());
-        if (!changed) {
-            return UpdateControl.noUpdate();
-        }
-        syncer.setStatus(status);
-        return UpdateControl.patchStatus(syncer);
-    }
-
-    private void recordEvents(ConfigMapSyncer syncer, ConfigMapSyncerStatus previous, ConfigMapSyncerStatus status,
-            Readiness readiness) {
-        Set<NamespaceFailure> known = new HashSet<>(previous.getFailures());
-        List<NamespaceFailure> newFailures = status.getFailures().stream().filter(f -> !known.contains(f)).toList();
-        newFailures.stream().limit(MAX_LISTED_FAILURES).forEach(failure -> events.warning(syncer, failure.reason(),
-                "namespace " + failure.namespace() + ": " + failure.message()));
-        if (newFailures.size() > MAX_LISTED_FAILURES) {
-            events.warning(syncer, Reason.SYNC_FAILED, (newFailures.size() - MAX_LISTED_FAILURES)
-                    + " more namespaces failed; see status.failures");
-        }
-        var before = StatusConditions.find(previous.getConditions(), StatusConditions.READY);
-        boolean reasonChanged = before.map(c -> !Objects.equals(c.getReason(), readiness.reason())).orElse(true);
-        if (!reasonChanged) {
-            return;
-        }
-        if (readiness.ready()) {
-            events.normal(syncer, readiness.reason(), readiness.message());
-        } else if (!Reason.PER_NAMESPACE.contains(readiness.reason())) {
-            events.warning(syncer, readiness.reason(), readiness.message());
-        }
     }
 
     private InformerEventSource<? extends HasMetadata, ConfigMapSyncer> sourceCache(SourceKind kind) {
@@ -396,22 +344,5 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                         || SpecValidator.nullToEmpty(syncer.getSpec().getTargetNamespaces()).contains(name)))
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
-    }
-
-    /** Condition and per-namespace failure reasons. */
-    static final class Reason {
-        static final String SYNCED = "Synced";
-        static final String INVALID_SPEC = "InvalidSpec";
-        static final String SOURCE_NOT_FOUND = "SourceNotFound";
-        static final String SOURCE_IS_A_COPY = "SourceIsACopy";
-        static final String CONFLICT = "Conflict";
-        static final String PARTIALLY_SYNCED = "PartiallySynced";
-        static final String SYNC_FAILED = "SyncFailed";
-        static final String NAMESPACE_NOT_FOUND = "NamespaceNotFound";
-        /** Summaries of per-namespace failures, which already have their own events. */
-        static final Set<String> PER_NAMESPACE = Set.of(CONFLICT, PARTIALLY_SYNCED, SYNC_FAILED);
-
-        private Reason() {
-        }
     }
 }

@@ -43,9 +43,8 @@ public class ConfigMapSyncerSpec {
     private List<String> keys = new ArrayList<>();
 
     @Default("Skip")
-    @Pattern("^(Skip|Overwrite)$")
     @JsonPropertyDescription("When a target already holds an object of that name not created by krm-sync: Skip (leave it, report a conflict) or Overwrite (take it over).")
-    private String conflictPolicy = ConflictPolicy.Skip.name();
+    private ConflictPolicy conflictPolicy = ConflictPolicy.Skip;
 
     public String getSourceNamespace() {
         return sourceNamespace;
@@ -95,12 +94,11 @@ public class ConfigMapSyncerSpec {
         this.keys = keys;
     }
 
-    /** A string, not the enum, so that a typo reaches status as InvalidSpec instead of failing deserialisation. */
-    public String getConflictPolicy() {
+    public ConflictPolicy getConflictPolicy() {
         return conflictPolicy;
     }
 
-    public void setConflictPolicy(String conflictPolicy) {
+    public void setConflictPolicy(ConflictPolicy conflictPolicy) {
         this.conflictPolicy = conflictPolicy;
     }
 }

@@ -6,12 +6,13 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.krmsync.status.SyncerStatus;
 
 /**
  * Lists are always present (possibly empty) so that a JSON merge patch of the status replaces them rather than
  * leaving stale entries behind.
  */
-public class ConfigMapSyncerStatus {
+public class ConfigMapSyncerStatus implements SyncerStatus {
 
     @JsonPropertyDescription("The spec generation this status describes.")
     private Long observedGeneration;

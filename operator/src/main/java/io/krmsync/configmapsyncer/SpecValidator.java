@@ -27,12 +27,25 @@ final class SpecValidator {
             problems.add("spec is required");
             return problems;
         }
+        sourceProblems(spec, problems);
+        targetProblems(spec, problems);
+        for (String key : nullToEmpty(spec.getKeys())) {
+            if (key == null || key.length() > 253 || !DATA_KEY.matcher(key).matches()) {
+                problems.add("spec.keys: \"" + key + "\" is not a valid ConfigMap/Secret key");
+            }
+        }
+        if (spec.getConflictPolicy() == ConflictPolicy.Unrecognized) {
+            problems.add("spec.conflictPolicy must be Skip or Overwrite");
+        }
+        return problems;
+    }
+
+    private static void sourceProblems(ConfigMapSyncerSpec spec, List<String> problems) {
         if (isBlank(spec.getSourceNamespace())) {
             problems.add("spec.sourceNamespace is required");
         } else if (!isNamespaceName(spec.getSourceNamespace())) {
             problems.add("spec.sourceNamespace \"" + spec.getSourceNamespace() + "\" is not a valid namespace name");
         }
-
         var sourceKind = SourceKind.of(spec);
         if (sourceKind.isEmpty()) {
             problems.add("exactly one of spec.sourceConfigMap and spec.sourceSecret must be set");
@@ -42,7 +55,9 @@ final class SpecValidator {
                 problems.add("source name \"" + name + "\" is not a valid object name");
             }
         }
+    }
 
+    private static void targetProblems(ConfigMapSyncerSpec spec, List<String> problems) {
         List<String> targets = nullToEmpty(spec.getTargetNamespaces());
         if (targets.isEmpty() && spec.getNamespaceSelector() == null) {
             problems.add("set spec.targetNamespaces, spec.namespaceSelector, or both");
@@ -58,28 +73,11 @@ final class SpecValidator {
             LabelSelectors.problems(spec.getNamespaceSelector())
                     .forEach(problem -> problems.add("spec.namespaceSelector." + problem));
         }
-        for (String key : nullToEmpty(spec.getKeys())) {
-            if (key == null || key.length() > 253 || !DATA_KEY.matcher(key).matches()) {
-                problems.add("spec.keys: \"" + key + "\" is not a valid ConfigMap/Secret key");
-            }
-        }
-        if (spec.getConflictPolicy() != null && parsePolicy(spec.getConflictPolicy()) == null) {
-            problems.add("spec.conflictPolicy must be Skip or Overwrite, not \"" + spec.getConflictPolicy() + "\"");
-        }
-        return problems;
     }
 
+    /** The policy of a valid spec: Skip unless it says otherwise. */
     static ConflictPolicy conflictPolicy(ConfigMapSyncerSpec spec) {
-        return spec.getConflictPolicy() == null ? ConflictPolicy.Skip : parsePolicy(spec.getConflictPolicy());
-    }
-
-    private static ConflictPolicy parsePolicy(String value) {
-        for (ConflictPolicy policy : ConflictPolicy.values()) {
-            if (policy.name().equals(value)) {
-                return policy;
-            }
-        }
-        return null;
+        return spec.getConflictPolicy() == null ? ConflictPolicy.Skip : spec.getConflictPolicy();
     }
 
     private static boolean isNamespaceName(String name) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.krmsync.clusters.ClusterKubeconfig;
+import io.krmsync.status.Reason;
 import io.krmsync.sync.CopyNamespaces;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.CopyTarget;
@@ -87,7 +88,7 @@ final class DestinationCluster implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        RuleKind found = KindDiscovery.resolve(client, rule, " at the destination", RuleFailure.NOT_SERVED_AT_DESTINATION);
+        RuleKind found = KindDiscovery.resolve(client, rule, " at the destination", Reason.KindNotServedAtDestination);
         kinds.put(key, found);
         return found;
     }

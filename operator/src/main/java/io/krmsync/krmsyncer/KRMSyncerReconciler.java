@@ -5,22 +5,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -37,15 +35,17 @@ import io.krmsync.clusters.Kubeconfigs;
 import io.krmsync.clusters.LocalClusterConfig;
 import io.krmsync.clusters.RemoteClients;
 import io.krmsync.krmsyncer.KRMSyncerSpec.DeletionPolicy;
-import io.krmsync.sync.ApiErrors;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.EventRecorder;
+import io.krmsync.status.Readiness;
+import io.krmsync.status.Reason;
+import io.krmsync.status.StatusRecorder;
+import io.krmsync.status.SyncBlocked;
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
-import io.krmsync.sync.EventRecorder;
 import io.krmsync.sync.SourceObservations;
-import io.krmsync.sync.StatusConditions;
 import io.krmsync.sync.SyncMetrics;
-import io.krmsync.sync.TrackingMetadata;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
@@ -63,33 +63,32 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     private static final Logger LOG = Logger.getLogger(KRMSyncerReconciler.class);
     private static final String SECRET_INDEX = "kubeconfig-secret";
-    private static final String SUSPENDED_CONDITION = "Suspended";
 
     private final CopyEngine engine;
+    private final StatusRecorder statusRecorder;
     private final EventRecorder events;
     private final SyncMetrics metrics;
-    private final KubernetesSerialization serialization;
     private final RemoteClients clients;
     private final KubeconfigPolicy kubeconfigPolicy;
     private final String clusterName;
-    private final long retryMillis;
+    private final KRMSyncerConfig config;
     private final SourceObservations observations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<Secret, KRMSyncer> secrets;
     private SourceWatches sources;
     private Destinations destinations;
 
-    public KRMSyncerReconciler(CopyEngine engine, EventRecorder events, SyncMetrics metrics,
-            KubernetesSerialization serialization, RemoteClients clients, ClustersConfig clustersConfig,
-            LocalClusterConfig localCluster, KRMSyncerConfig config) {
+    public KRMSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, EventRecorder events,
+            SyncMetrics metrics, RemoteClients clients, ClustersConfig clustersConfig, LocalClusterConfig localCluster,
+            KRMSyncerConfig config) {
         this.engine = engine;
+        this.statusRecorder = statusRecorder;
         this.events = events;
         this.metrics = metrics;
-        this.serialization = serialization;
         this.clients = clients;
         this.kubeconfigPolicy = clustersConfig.insecure().policy();
         this.clusterName = localCluster.name();
-        this.retryMillis = config.retryInterval().toMillis();
+        this.config = config;
     }
 
     @Override
@@ -110,99 +109,121 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     @Override
     public UpdateControl<KRMSyncer> reconcile(KRMSyncer syncer, Context<KRMSyncer> context) {
-        Instant now = Instant.now();
-        ResourceID id = ResourceID.fromResource(syncer);
-        KRMSyncerStatus previous = syncer.getStatus() == null ? new KRMSyncerStatus() : syncer.getStatus();
-        Long generation = syncer.getMetadata().getGeneration();
-        List<Condition> conditions = previous.getConditions();
-
-        Suspension suspension = Suspension.of(syncer.getSpec());
-        conditions = StatusConditions.with(conditions, SUSPENDED_CONDITION, suspension.suspended(), suspension.reason(),
-                suspension.message(), generation, now);
-        if (suspension.suspended()) {
-            sources.release(id);
-            destinations.release(id);
-            return finish(syncer, previous, kept(previous), conditions, now, false,
-                    new Outcome(true, Suspension.SUSPENDED, suspension.message(), false));
+        var status = new KRMSyncerStatusBuilder(syncer);
+        if (status.suspended()) {
+            release(syncer);
+            return record(syncer, status, false);
         }
-
-        DestinationCluster destination;
         try {
-            destination = connect(syncer);
-        } catch (DestinationProblem problem) {
-            sources.release(id);
-            destinations.release(id);
-            return finish(syncer, previous, kept(previous), conditions, now, false,
-                    new Outcome(false, problem.reason, problem.getMessage(), problem.retry));
-        }
-
-        RulePass pass = new RulePass(syncer, owner(syncer), destination, sources, engine,
-                observations, metrics, clusterName);
-        try {
-            pass.run(previous.getRules());
-        } catch (KubernetesClientException e) {
-            if (!ApiErrors.isUnanswered(e) && e.getCode() != 401) {
-                throw e;
+            validate(syncer.getSpec());
+            DestinationCluster destination = connect(syncer);
+            status.destination(destination.server());
+            PassResult pass = runRules(syncer, destination);
+            if (pass.pending() && status.wasSyncedAsIs()) {
+                // Watches starting again (operator restart) with nothing known to have changed: report once they have
+                // listed, which triggers the next pass, rather than write a WatchesStarting status in between.
+                return UpdateControl.noUpdate();
             }
-            // The destination answers nothing (or no longer accepts the credentials): nothing more is touched now.
-            destinations.release(id);
-            sources.release(id);
-            String reason = e.getCode() == 401 ? Reason.DESTINATION_UNAUTHORIZED : Reason.DESTINATION_UNREACHABLE;
-            LOG.warnf("KRMSyncer %s: destination %s: %s", id, destination.server(), ApiErrors.message(e));
-            KRMSyncerStatus status = kept(previous);
-            status.setDestination(destination.server());
-            return finish(syncer, previous, status, conditions, now, false, new Outcome(false, reason,
-                    "destination " + destination.server() + ": " + ApiErrors.message(e) + "; retrying", true));
+            status.passed(pass);
+            // Looked at again periodically: an outage with nothing to write shows only as a destination watch gone down.
+            return record(syncer, status, true);
+        } catch (SyncBlocked blocked) {
+            release(syncer);
+            status.blocked(blocked.reason(), blocked.getMessage());
+            return record(syncer, status, blocked.heals());
         }
-        if (pass.pending() && wasSyncedAsIs(previous, generation)) {
-            // Watches starting again (operator restart) with nothing known to have changed: report once they have
-            // listed, which triggers the next pass, rather than write a WatchesStarting status in between.
-            return UpdateControl.noUpdate();
-        }
-        KRMSyncerStatus status = new KRMSyncerStatus();
-        status.setDestination(destination.server());
-        status.setRules(pass.ruleStatuses());
-        status.setSummary(pass.summary());
-        return finish(syncer, previous, status, conditions, now, pass.wrote(), outcomeOf(pass));
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<KRMSyncer> updateErrorStatus(KRMSyncer syncer, Context<KRMSyncer> context,
+            Exception e) {
+        var status = new KRMSyncerStatusBuilder(syncer);
+        Readiness failure = Readiness.failed(e);
+        status.blocked(failure.reason(), failure.message());
+        return statusRecorder.recordError(KRMSyncer.RECONCILER, syncer, status.build(Instant.now()));
     }
 
     @Override
     public DeleteControl cleanup(KRMSyncer syncer, Context<KRMSyncer> context) {
-        metrics.syncerDeleted(KRMSyncer.RECONCILER, syncer);
-        ResourceID id = ResourceID.fromResource(syncer);
-        sources.release(id);
-        boolean deleteCopies = DeletionPolicy.Delete.name().equals(syncer.getSpec().getDeletionPolicy())
-                && !Suspension.of(syncer.getSpec()).suspended();
-        if (!deleteCopies) {
-            destinations.release(id);
+        statusRecorder.forget(KRMSyncer.RECONCILER, syncer);
+        sources.release(ResourceID.fromResource(syncer));
+        if (syncer.getSpec().getDeletionPolicy() != DeletionPolicy.Delete || Suspension.of(syncer.getSpec()).suspended()) {
+            release(syncer);
             return DeleteControl.defaultDelete();
         }
         try {
-            DestinationCluster destination = connect(syncer);
-            RulePass.deleteAllCopies(syncer, owner(syncer), destination, engine);
-        } catch (DestinationProblem | KubernetesClientException | RuleFailure e) {
-            String reason = e instanceof DestinationProblem problem ? problem.reason
-                    : e instanceof KubernetesClientException failure ? ApiErrors.reason(failure)
-                            : ((RuleFailure) e).reason();
-            events.warning(syncer, Reason.DELETE_FAILED, "deletionPolicy Delete: the copies could not all be deleted ("
-                    + reason + ": " + e.getMessage() + "); retrying. Set deletionPolicy to Retain to let go of them.");
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryMillis);
+            RulePass.deleteAllCopies(syncer, owner(syncer), connect(syncer), engine);
+        } catch (SyncBlocked | KubernetesClientException | RuleFailure e) {
+            events.warning(syncer, Reason.DeleteFailed, "deletionPolicy Delete: the copies could not all be deleted ("
+                    + reasonOf(e) + ": " + e.getMessage() + "); retrying. Set deletionPolicy to Retain to let go of them.");
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.retryInterval());
         }
-        destinations.release(id);
+        release(syncer);
         return DeleteControl.defaultDelete();
     }
 
+    /** What the CRD's schema checks on a real API server, for objects that slipped past it. */
+    private static void validate(KRMSyncerSpec spec) throws SyncBlocked {
+        if (spec.getConflictPolicy() == ConflictPolicy.Unrecognized) {
+            throw new SyncBlocked(Reason.InvalidSpec, "spec.conflictPolicy must be Skip or Overwrite");
+        }
+        if (spec.getDeletionPolicy() == DeletionPolicy.Unrecognized) {
+            throw new SyncBlocked(Reason.InvalidSpec, "spec.deletionPolicy must be Retain or Delete");
+        }
+    }
+
+    /**
+     * One pass over the rules against the destination.
+     *
+     * @throws SyncBlocked when the destination answers nothing or no longer accepts the credentials: nothing more is
+     *         touched now, and it is tried again after the retry interval
+     */
+    private PassResult runRules(KRMSyncer syncer, DestinationCluster destination) throws SyncBlocked {
+        RulePass pass = new RulePass(syncer, owner(syncer), destination, sources, engine, observations, metrics,
+                clusterName);
+        KRMSyncerStatus previous = syncer.getStatus();
+        try {
+            return pass.run(previous == null ? List.of() : previous.getRules());
+        } catch (KubernetesClientException e) {
+            if (!ApiErrors.isUnanswered(e) && e.getCode() != 401) {
+                throw e;
+            }
+            LOG.warnf("KRMSyncer %s: destination %s: %s", ResourceID.fromResource(syncer), destination.server(),
+                    ApiErrors.message(e));
+            throw new SyncBlocked(e.getCode() == 401 ? Reason.DestinationUnauthorized : Reason.DestinationUnreachable,
+                    "destination " + destination.server() + ": " + ApiErrors.message(e) + "; retrying", true);
+        }
+    }
+
+    /** Its watches at both ends go: a suspended or blocked KRMSyncer watches nothing. */
+    private void release(KRMSyncer syncer) {
+        ResourceID id = ResourceID.fromResource(syncer);
+        sources.release(id);
+        destinations.release(id);
+    }
+
+    private UpdateControl<KRMSyncer> record(KRMSyncer syncer, KRMSyncerStatusBuilder status, boolean lookAgain) {
+        UpdateControl<KRMSyncer> control = statusRecorder.record(KRMSyncer.RECONCILER, syncer,
+                status.build(Instant.now()));
+        return lookAgain ? control.rescheduleAfter(config.retryInterval()) : control;
+    }
+
+    private static Reason reasonOf(Exception e) {
+        if (e instanceof SyncBlocked blocked) {
+            return blocked.reason();
+        }
+        return e instanceof KubernetesClientException failure ? ApiErrors.reason(failure) : ((RuleFailure) e).reason();
+    }
+
     /** The destination for the Secret the KRMSyncer names, or why there is none. */
-    private DestinationCluster connect(KRMSyncer syncer) throws DestinationProblem {
-        Destination.KubeConfigSecretRef ref = secretRef(syncer).orElseThrow(
-                () -> new DestinationProblem(Reason.KUBECONFIG_INVALID, "spec.destination.clusterConfig.kubeConfigSecretRef is missing", false));
+    private DestinationCluster connect(KRMSyncer syncer) throws SyncBlocked {
+        Destination.KubeConfigSecretRef ref = secretRef(syncer).orElseThrow(() -> new SyncBlocked(
+                Reason.KubeconfigInvalid, "spec.destination.clusterConfig.kubeConfigSecretRef is missing"));
         String namespace = syncer.getMetadata().getNamespace();
         String where = "Secret " + namespace + "/" + ref.getName();
-        Secret secret = secrets.get(new ResourceID(ref.getName(), namespace)).orElse(null);
-        if (secret == null) {
-            throw new DestinationProblem(Reason.SECRET_NOT_FOUND, where + " not found (it must be in the KRMSyncer's namespace);"
-                    + " nothing is synced until it exists", false);
-        }
+        Secret secret = secrets.get(new ResourceID(ref.getName(), namespace)).orElseThrow(() -> new SyncBlocked(
+                Reason.SecretNotFound, where + " not found (it must be in the KRMSyncer's namespace);"
+                        + " nothing is synced until it exists"));
         String key = ref.getKey() == null ? "kubeconfig" : ref.getKey();
         // The Secret is read on every reconciliation; it is parsed again only when it (or the key used) changed.
         String secretVersion = secret.getMetadata().getUid() + "/" + secret.getMetadata().getResourceVersion() + "/" + key;
@@ -212,25 +233,27 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         if (current.isPresent()) {
             return current.get();
         }
+        ClusterKubeconfig kubeconfig = kubeconfigIn(secret, key, namespace + "/" + ref.getName(), where);
+        return destinations.connect(id, kubeconfig, secretVersion, owner(syncer));
+    }
+
+    private ClusterKubeconfig kubeconfigIn(Secret secret, String key, String name, String where) throws SyncBlocked {
         String encoded = secret.getData() == null ? null : secret.getData().get(key);
         if (encoded == null || encoded.isEmpty()) {
-            throw new DestinationProblem(Reason.KUBECONFIG_INVALID, where + " has no key " + key, false);
+            throw new SyncBlocked(Reason.KubeconfigInvalid, where + " has no key " + key);
         }
         String content;
         try {
             content = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new DestinationProblem(Reason.KUBECONFIG_INVALID, where + " key " + key + " is not valid base64", false);
+            throw new SyncBlocked(Reason.KubeconfigInvalid, where + " key " + key + " is not valid base64");
         }
-        ClusterKubeconfig kubeconfig;
         try {
-            kubeconfig = Kubeconfigs.parseCurrentContext(namespace + "/" + ref.getName(), where, content,
-                    kubeconfigPolicy);
+            return Kubeconfigs.parseCurrentContext(name, where, content, kubeconfigPolicy);
         } catch (InvalidKubeconfigException e) {
-            String reason = e.reason().endsWith("Refused") ? Reason.KUBECONFIG_REFUSED : Reason.KUBECONFIG_INVALID;
-            throw new DestinationProblem(reason, where + " key " + key + ": " + e.reason() + ": " + e.getMessage(), false);
+            throw new SyncBlocked(e.reason().isKubeconfigRefusal() ? Reason.KubeconfigRefused : Reason.KubeconfigInvalid,
+                    where + " key " + key + ": " + e.reason() + ": " + e.getMessage());
         }
-        return destinations.connect(id, kubeconfig, secretVersion, owner(syncer));
     }
 
     private static Optional<Destination.KubeConfigSecretRef> secretRef(KRMSyncer syncer) {
@@ -243,112 +266,5 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     static CopyOwner owner(KRMSyncer syncer) {
         return CopyOwner.of(KRMSyncer.RECONCILER, syncer.getMetadata().getNamespace(), syncer.getMetadata().getName());
-    }
-
-    static ConflictPolicy conflictPolicy(KRMSyncerSpec spec) {
-        return ConflictPolicy.Overwrite.name().equals(spec.getConflictPolicy()) ? ConflictPolicy.Overwrite
-                : ConflictPolicy.Skip;
-    }
-
-    /** The Ready condition's value, and whether to look again without waiting for an event. */
-    private record Outcome(boolean ready, String reason, String message, boolean retry) {
-    }
-
-    private static Outcome outcomeOf(RulePass pass) {
-        List<RuleStatus> failing = pass.ruleStatuses().stream().filter(r -> r.getReason() != null).toList();
-        if (!failing.isEmpty()) {
-            RuleStatus first = failing.get(0);
-            String detail = failing.stream().map(r -> r.getKind() + ": " + r.getLastError())
-                    .reduce((a, b) -> a + "; " + b).orElse("");
-            return new Outcome(false, first.getReason(), detail, true);
-        }
-        if (pass.pending()) {
-            return new Outcome(false, Reason.WATCHES_STARTING, "waiting for the watches on the rules' kinds to list them",
-                    true);
-        }
-        // Looked at again periodically: an outage with nothing to write shows only as a destination watch gone down.
-        return new Outcome(true, Reason.SYNCED, pass.summary() + " objects in sync at " + pass.destinationServer(), true);
-    }
-
-    private static boolean wasSyncedAsIs(KRMSyncerStatus previous, Long generation) {
-        return Objects.equals(previous.getObservedGeneration(), generation)
-                && StatusConditions.find(previous.getConditions(), StatusConditions.READY)
-                        .filter(ready -> Reason.SYNCED.equals(ready.getReason())).isPresent()
-                && !StatusConditions.isTrue(previous.getConditions(), SUSPENDED_CONDITION);
-    }
-
-    /** After a problem before the pass, the copies stay where they are: status keeps reporting them. */
-    private static KRMSyncerStatus kept(KRMSyncerStatus previous) {
-        KRMSyncerStatus status = new KRMSyncerStatus();
-        status.setDestination(previous.getDestination());
-        status.setRules(previous.getRules());
-        status.setSummary(previous.getSummary());
-        return status;
-    }
-
-    /**
-     * Sets Ready, observedGeneration and lastSyncTime, records an event when Ready's reason changes, and patches
-     * the status only when it changed: a steady state writes nothing.
-     */
-    private UpdateControl<KRMSyncer> finish(KRMSyncer syncer, KRMSyncerStatus previous, KRMSyncerStatus status,
-            List<Condition> conditions, Instant now, boolean wrote, Outcome outcome) {
-        Long generation = syncer.getMetadata().getGeneration();
-        status.setObservedGeneration(generation);
-        status.setConditions(StatusConditions.with(conditions, StatusConditions.READY, outcome.ready(), outcome.reason(),
-                outcome.message(), generation, now));
-        status.setLastSyncTime(previous.getLastSyncTime());
-        boolean outcomeChanged = !serialization.asJson(status).equals(serialization.asJson(previous));
-        boolean syncing = outcome.ready() && !Suspension.SUSPENDED.equals(outcome.reason());
-        if (syncing && (wrote || outcomeChanged || previous.getLastSyncTime() == null)) {
-            status.setLastSyncTime(now.toString());
-        }
-        metrics.syncerStatus(KRMSyncer.RECONCILER, syncer, status.getConditions(), status.getLastSyncTime(), now);
-        var before = StatusConditions.find(previous.getConditions(), StatusConditions.READY);
-        // Waiting for watches to list is a step of every start and resume, not news worth an event.
-        if (!Reason.WATCHES_STARTING.equals(outcome.reason())
-                && before.map(c -> !Objects.equals(c.getReason(), outcome.reason())).orElse(true)) {
-            if (outcome.ready()) {
-                events.normal(syncer, outcome.reason(), outcome.message());
-            } else {
-                events.warning(syncer, outcome.reason(), outcome.message());
-            }
-        }
-        UpdateControl<KRMSyncer> control;
-        if (outcomeChanged || !Objects.equals(status.getLastSyncTime(), previous.getLastSyncTime())) {
-            syncer.setStatus(status);
-            control = UpdateControl.patchStatus(syncer);
-        } else {
-            control = UpdateControl.noUpdate();
-        }
-        return outcome.retry() ? control.rescheduleAfter(retryMillis) : control;
-    }
-
-    /** A destination that cannot be used, before anything is synced. */
-    private static final class DestinationProblem extends Exception {
-
-        private static final long serialVersionUID = 1L;
-        private final String reason;
-        private final boolean retry;
-
-        DestinationProblem(String reason, String message, boolean retry) {
-            super(message);
-            this.reason = reason;
-            this.retry = retry;
-        }
-    }
-
-    /** Ready condition reasons. */
-    static final class Reason {
-        static final String SYNCED = "Synced";
-        static final String WATCHES_STARTING = "WatchesStarting";
-        static final String SECRET_NOT_FOUND = "SecretNotFound";
-        static final String KUBECONFIG_INVALID = "KubeconfigInvalid";
-        static final String KUBECONFIG_REFUSED = "KubeconfigRefused";
-        static final String DESTINATION_UNREACHABLE = "DestinationUnreachable";
-        static final String DESTINATION_UNAUTHORIZED = "DestinationUnauthorized";
-        static final String DELETE_FAILED = "DeleteFailed";
-
-        private Reason() {
-        }
     }
 }

@@ -3,10 +3,11 @@ package io.krmsync.krmsyncer;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.krmsync.sync.ConflictPolicy;
@@ -18,7 +19,20 @@ public class KRMSyncerSpec {
         /** They stay: on a standby cluster they are the point. */
         Retain,
         /** Exactly the copies this KRMSyncer made are deleted, then its finalizer is removed. */
-        Delete
+        Delete,
+        /** Any other value, reported as InvalidSpec (see {@link ConflictPolicy#Unrecognized}); deletes nothing. */
+        @JsonIgnore
+        Unrecognized;
+
+        @JsonCreator
+        public static DeletionPolicy fromSpec(String value) {
+            for (DeletionPolicy policy : values()) {
+                if (policy != Unrecognized && policy.name().equals(value)) {
+                    return policy;
+                }
+            }
+            return Unrecognized;
+        }
     }
 
     @JsonPropertyDescription("Pause syncing: no watches, no writes (the passive side of a failover pair). Setting it back to false resyncs everything, deletions missed meanwhile included.")
@@ -40,14 +54,12 @@ public class KRMSyncerSpec {
     private boolean syncStatus;
 
     @Default("Retain")
-    @Pattern("^(Retain|Delete)$")
     @JsonPropertyDescription("When this KRMSyncer is deleted: Retain (default) leaves the destination copies, Delete removes exactly the copies it made. A suspended KRMSyncer deletes nothing.")
-    private String deletionPolicy = DeletionPolicy.Retain.name();
+    private DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
 
     @Default("Skip")
-    @Pattern("^(Skip|Overwrite)$")
     @JsonPropertyDescription("When the destination already holds an object of that name not created by krm-sync: Skip (leave it, report a conflict) or Overwrite (take it over, e.g. to push back to the former active cluster after a failover).")
-    private String conflictPolicy = ConflictPolicy.Skip.name();
+    private ConflictPolicy conflictPolicy = ConflictPolicy.Skip;
 
     public Boolean getSuspend() {
         return suspend;
@@ -89,19 +101,19 @@ public class KRMSyncerSpec {
         this.syncStatus = syncStatus;
     }
 
-    public String getDeletionPolicy() {
+    public DeletionPolicy getDeletionPolicy() {
         return deletionPolicy;
     }
 
-    public void setDeletionPolicy(String deletionPolicy) {
+    public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
         this.deletionPolicy = deletionPolicy;
     }
 
-    public String getConflictPolicy() {
+    public ConflictPolicy getConflictPolicy() {
         return conflictPolicy;
     }
 
-    public void setConflictPolicy(String conflictPolicy) {
+    public void setConflictPolicy(ConflictPolicy conflictPolicy) {
         this.conflictPolicy = conflictPolicy;
     }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.krmsync.status.SyncerStatus;
 
 /** Lists are always present so that a JSON merge patch of the status replaces them rather than keeping stale entries. */
-public class KRMSyncerStatus {
+public class KRMSyncerStatus implements SyncerStatus {
 
     @JsonPropertyDescription("The spec generation this status describes.")
     private Long observedGeneration;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.krmsync.status.Reason;
 
 /** Resolves a rule's group, version and kind against one cluster's discovery documents. */
 final class KindDiscovery {
@@ -20,7 +21,7 @@ final class KindDiscovery {
      * @throws RuleFailure when the cluster does not serve the kind, or does not let it be listed and watched
      * @throws KubernetesClientException when discovery fails for another reason (unreachable, unauthorized)
      */
-    static RuleKind resolve(KubernetesClient client, SyncRule rule, String where, String notServedReason)
+    static RuleKind resolve(KubernetesClient client, SyncRule rule, String where, Reason notServedReason)
             throws RuleFailure {
         String group = Objects.requireNonNullElse(rule.getGroup(), "");
         String groupVersion = group.isEmpty() ? rule.getVersion() : group + "/" + rule.getVersion();

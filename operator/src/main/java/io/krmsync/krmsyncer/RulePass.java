@@ -18,7 +18,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.krmsync.krmsyncer.DestinationCluster.Copies;
 import io.krmsync.krmsyncer.SourceWatches.Watch;
 import io.krmsync.krmsyncer.SourceWatches.WatchKey;
-import io.krmsync.sync.ApiErrors;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.Reason;
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
@@ -69,11 +70,11 @@ final class RulePass {
         this.observations = observations;
         this.metrics = metrics;
         this.clusterName = clusterName;
-        this.policy = KRMSyncerReconciler.conflictPolicy(syncer.getSpec());
+        this.policy = Objects.requireNonNullElse(syncer.getSpec().getConflictPolicy(), ConflictPolicy.Skip);
     }
 
     /** @param previousRules the kinds the last status listed: those no longer in the spec lose their copies */
-    void run(List<RuleStatus> previousRules) {
+    PassResult run(List<RuleStatus> previousRules) {
         destination.checkReachable();
         Map<String, List<SyncRule>> rulesByKind = new LinkedHashMap<>();
         for (SyncRule rule : syncer.getSpec().getRules()) {
@@ -83,36 +84,7 @@ final class RulePass {
         Set<WatchKey> watched = new HashSet<>();
         Set<RuleKind> copiesWatched = new HashSet<>();
         for (List<SyncRule> rules : rulesByKind.values()) {
-            SyncRule rule = rules.get(0);
-            RuleStatus status = new RuleStatus(groupOf(rule.getGroup()), rule.getVersion(), rule.getKind());
-            ruleStatuses.add(status);
-            try {
-                RuleKind sourceKind = sources.kind(rule);
-                RuleKind destinationKind = destination.kind(rule);
-                if (sourceKind.namespaced() != destinationKind.namespaced()) {
-                    throw new RuleFailure(RuleFailure.RULE_INVALID, rule.getKind()
-                            + " is namespaced in one cluster and cluster-scoped in the other");
-                }
-                List<Watch> watches = new ArrayList<>();
-                for (WatchKey key : watchKeys(sourceKind, rules)) {
-                    watches.add(acquire(key));
-                    watched.add(key);
-                }
-                Copies copies = destination.copies(destinationKind);
-                copiesWatched.add(destinationKind);
-                if (!copies.synced() || !watches.stream().allMatch(Watch::synced)) {
-                    pending = true;
-                    continue;
-                }
-                syncObjects(status, watches, copies);
-            } catch (RuleFailure failure) {
-                status.setReason(failure.reason());
-                status.setLastError(failure.getMessage());
-            } catch (KubernetesClientException e) {
-                rethrowIfDestinationGone(e);
-                status.setReason(ApiErrors.reason(e));
-                status.setLastError(ApiErrors.message(e));
-            }
+            ruleStatuses.add(syncKind(rules, watched, copiesWatched));
         }
         sources.retain(id, watched);
         for (RuleStatus removed : previousRules) {
@@ -121,30 +93,42 @@ final class RulePass {
             }
         }
         destination.retainCopies(copiesWatched);
+        return new PassResult(List.copyOf(ruleStatuses), wrote, pending, destination.server());
     }
 
-    List<RuleStatus> ruleStatuses() {
-        return ruleStatuses;
-    }
-
-    boolean wrote() {
-        return wrote;
-    }
-
-    /** Some watch has not listed its objects yet: the pass synced what it could and will run again. */
-    boolean pending() {
-        return pending;
-    }
-
-    String destinationServer() {
-        return destination.server();
-    }
-
-    /** Objects in sync / objects selected, over every rule. */
-    String summary() {
-        int synced = ruleStatuses.stream().mapToInt(RuleStatus::getSynced).sum();
-        int failed = ruleStatuses.stream().mapToInt(RuleStatus::getFailed).sum();
-        return synced + "/" + (synced + failed);
+    /**
+     * One kind's rules: its sources watched here, its copies there, and, once both watches have listed, every selected
+     * object synced. A rule that fails does so alone.
+     */
+    private RuleStatus syncKind(List<SyncRule> rules, Set<WatchKey> watched, Set<RuleKind> copiesWatched) {
+        SyncRule rule = rules.get(0);
+        RuleStatus status = new RuleStatus(groupOf(rule.getGroup()), rule.getVersion(), rule.getKind());
+        try {
+            RuleKind sourceKind = sources.kind(rule);
+            RuleKind destinationKind = destination.kind(rule);
+            if (sourceKind.namespaced() != destinationKind.namespaced()) {
+                throw new RuleFailure(Reason.RuleInvalid, rule.getKind()
+                        + " is namespaced in one cluster and cluster-scoped in the other");
+            }
+            List<Watch> watches = new ArrayList<>();
+            for (WatchKey key : watchKeys(sourceKind, rules)) {
+                watches.add(acquire(key));
+                watched.add(key);
+            }
+            Copies copies = destination.copies(destinationKind);
+            copiesWatched.add(destinationKind);
+            if (copies.synced() && watches.stream().allMatch(Watch::synced)) {
+                syncObjects(status, watches, copies);
+            } else {
+                pending = true;
+            }
+        } catch (RuleFailure failure) {
+            status.problem(failure.reason(), failure.getMessage());
+        } catch (KubernetesClientException e) {
+            rethrowIfDestinationGone(e);
+            status.problem(ApiErrors.reason(e), ApiErrors.message(e));
+        }
+        return status;
     }
 
     /** deletionPolicy Delete: every copy this KRMSyncer made, of every kind it ever named, found by marker. */
@@ -194,8 +178,8 @@ final class RulePass {
             rethrowIfDestinationGone(e);
             // Kept in status, so that the next pass tries again.
             RuleStatus status = new RuleStatus(removed.getGroup(), removed.getVersion(), removed.getKind());
-            status.setReason(ApiErrors.reason(e));
-            status.setLastError("the rule was removed but its copies could not be deleted: " + ApiErrors.message(e));
+            status.problem(ApiErrors.reason(e),
+                    "the rule was removed but its copies could not be deleted: " + ApiErrors.message(e));
             ruleStatuses.add(status);
         }
     }
@@ -216,16 +200,7 @@ final class RulePass {
         RuleKind kind = copies.kind();
         String mapping = kind.namespaced() ? syncer.getSpec().getDestination().getNamespace() : null;
         Map<String, String> wanted = new LinkedHashMap<>();
-        List<GenericKubernetesResource> selected = new ArrayList<>();
-        watches.forEach(watch -> selected.addAll(watch.objects()));
-        if (mapping != null) {
-            // Same-named sources in several namespaces claim one copy. The source the copy already comes from keeps it,
-            // else the oldest: never the order of the watches, which would let a newcomer take over an existing copy.
-            selected.sort(Comparator
-                    .comparing((GenericKubernetesResource source) -> !isSourceOfCopy(copies, mapping, source))
-                    .thenComparing(RulePass::createdAt).thenComparing(source -> source.getMetadata().getNamespace()));
-        }
-        for (GenericKubernetesResource source : selected) {
+        for (GenericKubernetesResource source : selected(watches, copies, mapping)) {
             String namespace = kind.namespaced()
                     ? Objects.requireNonNullElse(mapping, source.getMetadata().getNamespace()) : null;
             String name = source.getMetadata().getName();
@@ -238,7 +213,7 @@ final class RulePass {
             String copyKey = keyOf(namespace, name);
             String collidesWith = wanted.putIfAbsent(copyKey, sourceKey);
             if (collidesWith != null) {
-                fail(status, "NameCollision", sourceKey + " and " + collidesWith + " would both be "
+                fail(status, Reason.NameCollision, sourceKey + " and " + collidesWith + " would both be "
                         + copyKey + " at the destination (spec.destination.namespace); only the first is synced");
                 continue;
             }
@@ -252,6 +227,22 @@ final class RulePass {
             }
         }
         sweep(status, copies, wanted.keySet());
+    }
+
+    /**
+     * The objects the watches hold. Under a namespace mapping, same-named sources in several namespaces claim one copy:
+     * the source the copy already comes from keeps it, else the oldest; never the order of the watches, which would let
+     * a newcomer take over an existing copy.
+     */
+    private List<GenericKubernetesResource> selected(List<Watch> watches, Copies copies, String mapping) {
+        List<GenericKubernetesResource> selected = new ArrayList<>();
+        watches.forEach(watch -> selected.addAll(watch.objects()));
+        if (mapping != null) {
+            selected.sort(Comparator
+                    .comparing((GenericKubernetesResource source) -> !isSourceOfCopy(copies, mapping, source))
+                    .thenComparing(RulePass::createdAt).thenComparing(source -> source.getMetadata().getNamespace()));
+        }
+        return selected;
     }
 
     private void syncObject(RuleStatus status, Copies copies, GenericKubernetesResource source, String namespace) {
@@ -276,7 +267,7 @@ final class RulePass {
         }
         CopyResult result = engine.sync(copies.target(), desired, owner, policy);
         if (result.outcome() == CopyResult.Outcome.CONFLICT) {
-            fail(status, "Conflict", result.message());
+            fail(status, Reason.Conflict, result.message());
             return;
         }
         wrote |= result.wrote();
@@ -343,10 +334,9 @@ final class RulePass {
         }
     }
 
-    private static void fail(RuleStatus status, String reason, String message) {
+    private static void fail(RuleStatus status, Reason reason, String message) {
         status.setFailed(status.getFailed() + 1);
-        status.setReason(reason);
-        status.setLastError(message);
+        status.problem(reason, message);
     }
 
     /** Unanswered requests and refused credentials are about the destination, not one object: the pass stops. */

@@ -2,6 +2,8 @@ package io.krmsync.krmsyncer;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.krmsync.status.Reason;
+
 /**
  * How one rule fares. Also the record of which kinds this KRMSyncer has written, so that a rule removed while the
  * operator was down still gets its copies cleaned up.
@@ -98,5 +100,11 @@ public class RuleStatus {
 
     public void setLastError(String lastError) {
         this.lastError = lastError;
+    }
+
+    /** Why the rule, or its last failed object, failed. */
+    void problem(Reason reason, String message) {
+        this.reason = reason.name();
+        this.lastError = message;
     }
 }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import io.krmsync.status.Reason;
 
 /**
  * The watches on the source objects of every KRMSyncer's rules, in the local cluster: one informer per kind and
@@ -99,7 +100,7 @@ final class SourceWatches extends AbstractEventSource<GenericKubernetesResource,
         if (known != null && known.until().isAfter(Instant.now())) {
             return known.kind();
         }
-        RuleKind found = KindDiscovery.resolve(client, rule, "", RuleFailure.RULE_INVALID);
+        RuleKind found = KindDiscovery.resolve(client, rule, "", Reason.RuleInvalid);
         kinds.put(key, new KnownKind(found, Instant.now().plus(DISCOVERY_TTL)));
         return found;
     }

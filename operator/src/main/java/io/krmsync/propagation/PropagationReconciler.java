@@ -30,11 +30,12 @@ import io.krmsync.clusters.ClusterRegistry;
 import io.krmsync.clusters.LocalClusterConfig;
 import io.krmsync.leadership.Leadership;
 import io.krmsync.propagation.ProviderCopies.Provider;
-import io.krmsync.sync.ApiErrors;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.EventRecorder;
+import io.krmsync.status.Reason;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.CopyResult;
-import io.krmsync.sync.EventRecorder;
 import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
@@ -114,7 +115,7 @@ public class PropagationReconciler implements Reconciler<ConfigMap> {
         ResourceID id = ResourceID.fromResource(source);
         var sourceOwner = TrackingMetadata.ownerKey(source);
         if (sourceOwner.isPresent()) {
-            outcomes.notPropagated(source, "SourceIsACopy", "this ConfigMap is a copy managed by krm-sync ("
+            outcomes.notPropagated(source, Reason.SourceIsACopy, "this ConfigMap is a copy managed by krm-sync ("
                     + sourceOwner.get() + "); only sources are propagated, so that copies never chain or loop");
             return UpdateControl.noUpdate();
         }

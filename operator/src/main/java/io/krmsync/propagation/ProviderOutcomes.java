@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.krmsync.sync.EventRecorder;
+import io.krmsync.status.EventRecorder;
+import io.krmsync.status.Reason;
 
 /**
  * The last outcome of each source in each provider, so that Events on the source ConfigMap mark transitions (a
@@ -16,32 +17,28 @@ import io.krmsync.sync.EventRecorder;
  */
 final class ProviderOutcomes {
 
-    static final String PROPAGATION_FAILED = "PropagationFailed";
-    static final String PROPAGATION_RECOVERED = "PropagationRecovered";
-    static final String CONFLICT = "Conflict";
-
     enum Kind {
         SYNCED, CONFLICT, FAILED
     }
 
-    record Outcome(String cluster, Kind kind, String reason, String message) {
+    record Outcome(String cluster, Kind kind, Reason reason, String message) {
 
         static Outcome synced(String cluster) {
             return new Outcome(cluster, Kind.SYNCED, null, null);
         }
 
         static Outcome conflict(String cluster, String message) {
-            return new Outcome(cluster, Kind.CONFLICT, CONFLICT, message);
+            return new Outcome(cluster, Kind.CONFLICT, Reason.Conflict, message);
         }
 
-        static Outcome failed(String cluster, String reason, String message) {
+        static Outcome failed(String cluster, Reason reason, String message) {
             return new Outcome(cluster, Kind.FAILED, reason, message);
         }
     }
 
     private final EventRecorder events;
     private final Map<ResourceID, Map<String, Outcome>> lastOutcomes = new ConcurrentHashMap<>();
-    private final Map<ResourceID, String> notPropagated = new ConcurrentHashMap<>();
+    private final Map<ResourceID, Reason> notPropagated = new ConcurrentHashMap<>();
 
     ProviderOutcomes(EventRecorder events) {
         this.events = events;
@@ -63,11 +60,11 @@ final class ProviderOutcomes {
             retry |= outcome.kind() == Kind.FAILED;
             if (outcome.kind() == Kind.SYNCED) {
                 if (before != null && before.kind() != Kind.SYNCED) {
-                    events.normal(source, PROPAGATION_RECOVERED, "propagated to cluster " + outcome.cluster()
+                    events.normal(source, Reason.PropagationRecovered, "propagated to cluster " + outcome.cluster()
                             + " again");
                 }
             } else if (!Objects.equals(before, outcome)) {
-                events.warning(source, outcome.kind() == Kind.CONFLICT ? CONFLICT : PROPAGATION_FAILED,
+                events.warning(source, outcome.kind() == Kind.CONFLICT ? Reason.Conflict : Reason.PropagationFailed,
                         "cluster " + outcome.cluster() + ": " + (outcome.kind() == Kind.FAILED
                                 ? outcome.reason() + ": " : "") + outcome.message());
             }
@@ -78,8 +75,8 @@ final class ProviderOutcomes {
     }
 
     /** A labelled ConfigMap that is not propagated at all; reported once per reason. */
-    void notPropagated(ConfigMap source, String reason, String message) {
-        if (!reason.equals(notPropagated.put(ResourceID.fromResource(source), reason))) {
+    void notPropagated(ConfigMap source, Reason reason, String message) {
+        if (reason != notPropagated.put(ResourceID.fromResource(source), reason)) {
             events.warning(source, reason, message);
         }
     }

@@ -3,6 +3,7 @@ package io.krmsync.sync;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.krmsync.status.ApiErrors;
 import io.krmsync.sync.CopyResult.Outcome;
 import io.krmsync.sync.SyncMetrics.Operation;
 import io.krmsync.sync.TrackingMetadata.Ownership;
@@ -20,7 +22,7 @@ import io.krmsync.sync.TrackingMetadata.Ownership;
  * Turns desired-versus-live into the fewest API writes: nothing when they match, an update carrying the live
  * resourceVersion when they differ, delete-and-create when the live copy cannot change in place. Objects without this
  * owner's marker are only touched when the conflict policy says so, and never when another krm-sync owner holds them.
- * A 409 (or a 404 on update) means the cache was stale: re-read once and decide again, never overwrite blindly.
+ * A 409 (or a 404) means the cache was stale: re-read once and decide again, never overwrite blindly.
  */
 @ApplicationScoped
 public class CopyEngine {
@@ -47,13 +49,10 @@ public class CopyEngine {
     public <T extends HasMetadata> CopyResult sync(CopyTarget<T> target, GenericKubernetesResource desired,
             CopyOwner owner, ConflictPolicy policy) {
         String namespace = desired.getMetadata().getNamespace();
-        T cached = target.cache().get(namespace, desired.getMetadata().getName()).orElse(null);
-        try {
-            return syncAgainst(target, desired, owner, policy, cached, true);
-        } catch (KubernetesClientException e) {
-            metrics.error(owner.reconciler(), target.cluster(), ApiErrors.reason(e));
-            throw e;
-        }
+        String name = desired.getMetadata().getName();
+        T cached = target.cache().get(namespace, name).orElse(null);
+        return withOneReread(target, owner, cached, namespace, name,
+                live -> syncAgainst(target, desired, owner, policy, live));
     }
 
     /**
@@ -62,11 +61,32 @@ public class CopyEngine {
      * @return true when the copy is gone
      */
     public <T extends HasMetadata> boolean deleteCopy(CopyTarget<T> target, T live, CopyOwner owner) {
-        return deleteCopy(target, live, owner, true);
+        return withOneReread(target, owner, live, live.getMetadata().getNamespace(), live.getMetadata().getName(),
+                current -> current == null || deleteIfOwned(target, current, owner));
     }
 
-    private <T extends HasMetadata> boolean deleteCopy(CopyTarget<T> target, T live, CopyOwner owner,
-            boolean mayReread) {
+    /**
+     * Acts on what was read; when the API server says that was stale (409: changed since; 404: gone since, or the
+     * cluster was rebuilt under the informer), reads the object again and acts once more. Never overwrites blindly.
+     */
+    private <T extends HasMetadata, R> R withOneReread(CopyTarget<T> target, CopyOwner owner, T read, String namespace,
+            String name, Function<T, R> action) {
+        try {
+            try {
+                return action.apply(read);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 && e.getCode() != 404) {
+                    throw e;
+                }
+            }
+            return action.apply(fetch(target, namespace, name));
+        } catch (KubernetesClientException e) {
+            metrics.error(owner.reconciler(), target.cluster(), ApiErrors.reason(e));
+            throw e;
+        }
+    }
+
+    private <T extends HasMetadata> boolean deleteIfOwned(CopyTarget<T> target, T live, CopyOwner owner) {
         if (TrackingMetadata.ownership(live, owner) != Ownership.OWNED) {
             return false;
         }
@@ -74,36 +94,20 @@ public class CopyEngine {
             resources(target, live.getMetadata().getNamespace()).withName(live.getMetadata().getName())
                     .lockResourceVersion(live.getMetadata().getResourceVersion()).delete();
             metrics.written(owner.reconciler(), target.cluster(), Operation.DELETE);
-            return true;
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return true;
-            }
-            if (e.getCode() == 409 && mayReread) {
-                T current = fetch(target, live.getMetadata().getNamespace(), live.getMetadata().getName());
-                return current == null || deleteCopy(target, current, owner, false);
-            }
-            metrics.error(owner.reconciler(), target.cluster(), ApiErrors.reason(e));
-            throw e;
-        }
-    }
-
-    private <T extends HasMetadata> CopyResult syncAgainst(CopyTarget<T> target, GenericKubernetesResource desired,
-            CopyOwner owner, ConflictPolicy policy, T live, boolean mayReread) {
-        String namespace = desired.getMetadata().getNamespace();
-        String name = desired.getMetadata().getName();
-        if (live == null) {
-            try {
-                create(target, desired, owner, Operation.CREATE);
-                return CopyResult.of(Outcome.CREATED);
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409 && mayReread) {
-                    return syncAgainst(target, desired, owner, policy, fetch(target, namespace, name), false);
-                }
+            if (e.getCode() != 404) {
                 throw e;
             }
         }
+        return true;
+    }
 
+    private <T extends HasMetadata> CopyResult syncAgainst(CopyTarget<T> target, GenericKubernetesResource desired,
+            CopyOwner owner, ConflictPolicy policy, T live) {
+        if (live == null) {
+            create(target, desired, owner, Operation.CREATE);
+            return CopyResult.of(Outcome.CREATED);
+        }
         Ownership ownership = TrackingMetadata.ownership(live, owner);
         if (ownership == Ownership.OTHER_OWNER) {
             metrics.conflict(owner.reconciler(), target.cluster());
@@ -115,36 +119,31 @@ public class CopyEngine {
             return CopyResult.conflict(
                     describe(target, live) + " already exists and was not created by krm-sync; left untouched (conflictPolicy Skip)");
         }
-
         GenericKubernetesResource liveGeneric = sanitizer.toGeneric(live);
         if (ownership == Ownership.OWNED && !CopyDiff.differs(desired, liveGeneric)) {
             return CopyResult.of(Outcome.UNCHANGED);
         }
+        return bringInLine(target, desired, owner, live, liveGeneric, ownership);
+    }
+
+    /** Overwrites a live object that differs: in place, or by delete-and-create where the API server refuses that. */
+    private <T extends HasMetadata> CopyResult bringInLine(CopyTarget<T> target, GenericKubernetesResource desired,
+            CopyOwner owner, T live, GenericKubernetesResource liveGeneric, Ownership ownership) {
         boolean sourceChanged = !Objects.equals(sourceHash(liveGeneric), sourceHash(desired));
         if (ownership == Ownership.OWNED && !sourceChanged) {
             metrics.driftCorrected(owner.reconciler(), target.cluster());
         }
-
+        String namespace = desired.getMetadata().getNamespace();
         if (CopyDiff.needsRecreate(desired, liveGeneric)) {
-            resources(target, namespace).withName(name).lockResourceVersion(live.getMetadata().getResourceVersion())
-                    .delete();
+            resources(target, namespace).withName(desired.getMetadata().getName())
+                    .lockResourceVersion(live.getMetadata().getResourceVersion()).delete();
             create(target, desired, owner, Operation.RECREATE);
             return new CopyResult(Outcome.RECREATED, null, sourceChanged);
         }
-        try {
-            T updated = resources(target, namespace).resource(overlay(target, liveGeneric, desired, sourceChanged))
-                    .update();
-            target.cache().written(live, updated);
-            metrics.written(owner.reconciler(), target.cluster(), Operation.UPDATE);
-            return new CopyResult(ownership == Ownership.OWNED ? Outcome.UPDATED : Outcome.TAKEN_OVER, null,
-                    sourceChanged);
-        } catch (KubernetesClientException e) {
-            // 409: changed since the cache saw it; 404: deleted since (or the cluster was rebuilt under the informer).
-            if ((e.getCode() == 409 || e.getCode() == 404) && mayReread) {
-                return syncAgainst(target, desired, owner, policy, fetch(target, namespace, name), false);
-            }
-            throw e;
-        }
+        T updated = resources(target, namespace).resource(overlay(target, liveGeneric, desired, sourceChanged)).update();
+        target.cache().written(live, updated);
+        metrics.written(owner.reconciler(), target.cluster(), Operation.UPDATE);
+        return new CopyResult(ownership == Ownership.OWNED ? Outcome.UPDATED : Outcome.TAKEN_OVER, null, sourceChanged);
     }
 
     private <T extends HasMetadata> void create(CopyTarget<T> target, GenericKubernetesResource desired,

@@ -6,13 +6,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Short, label-safe SHA-256 digests. */
-final class Digests {
+public final class Digests {
 
     private Digests() {
     }
 
     /** The first {@code bytes} bytes of the SHA-256 of {@code text}, as lower-case hex. */
-    static String sha256Hex(String text, int bytes) {
+    public static String sha256Hex(String text, int bytes) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, bytes);

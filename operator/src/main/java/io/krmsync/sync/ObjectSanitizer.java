@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.krmsync.status.Reason;
 
 /**
  * Turns a source object of any kind into the desired copy: only name, namespace, labels, annotations and content
@@ -43,16 +44,16 @@ public final class ObjectSanitizer {
         GenericKubernetesResource generic = toGeneric(source);
         if ("Secret".equals(generic.getKind())
                 && SERVICE_ACCOUNT_TOKEN_TYPE.equals(generic.getAdditionalProperties().get("type"))) {
-            throw new UncopyableObjectException("ServiceAccountTokenSecret",
+            throw new UncopyableObjectException(Reason.ServiceAccountTokenSecret,
                     "Secret " + sourceRef + " is a service-account token; tokens are bound to their cluster and namespace and are never copied");
         }
         if ("Secret".equals(generic.getKind())
                 && BOOTSTRAP_TOKEN_TYPE.equals(generic.getAdditionalProperties().get("type"))) {
-            throw new UncopyableObjectException("ClusterLocalObject",
+            throw new UncopyableObjectException(Reason.ClusterLocalObject,
                     "Secret " + sourceRef + " is a bootstrap token of its cluster; never copied");
         }
         if ("ConfigMap".equals(generic.getKind()) && ROOT_CA_CONFIG_MAP.equals(generic.getMetadata().getName())) {
-            throw new UncopyableObjectException("ClusterLocalObject", "ConfigMap " + sourceRef
+            throw new UncopyableObjectException(Reason.ClusterLocalObject, "ConfigMap " + sourceRef
                     + " is the cluster's root CA bundle, which every cluster publishes in every namespace itself; never copied");
         }
         KindRules rules = KindRules.forKind(generic.getApiVersion(), generic.getKind());

@@ -1,21 +1,12 @@
 package io.krmsync.sync;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.krmsync.status.Reason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -29,19 +20,12 @@ public class SyncMetrics {
     static final String CONFLICTS = "krm_sync.conflicts";
     static final String ERRORS = "krm_sync.errors";
     static final String LATENCY = "krm_sync.copy.latency";
-    static final String SYNCER_READY = "krm_sync.syncer.ready";
-    static final String SYNCER_LAST_SYNC = "krm_sync.syncer.last.sync.timestamp";
-    static final String SYNCER_LAST_READY = "krm_sync.syncer.last.ready.timestamp";
 
     public enum Operation {
         CREATE, UPDATE, RECREATE, DELETE
     }
 
-    private record SyncerId(String reconciler, String namespace, String name) {
-    }
-
     private final MeterRegistry registry;
-    private final Map<SyncerId, SyncerGauges> syncers = new ConcurrentHashMap<>();
 
     public SyncMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -63,9 +47,9 @@ public class SyncMetrics {
                 .tags("reconciler", reconciler, "cluster", cluster).register(registry).increment();
     }
 
-    public void error(String reconciler, String cluster, String reason) {
+    public void error(String reconciler, String cluster, Reason reason) {
         Counter.builder(ERRORS).description("Failed sync attempts, by reason")
-                .tags("reconciler", reconciler, "cluster", cluster, "reason", reason).register(registry).increment();
+                .tags("reconciler", reconciler, "cluster", cluster, "reason", reason.name()).register(registry).increment();
     }
 
     /** Time from the operator first seeing a source version to a copy of it being written. */
@@ -74,49 +58,5 @@ public class SyncMetrics {
                 .tags("reconciler", reconciler, "cluster", cluster)
                 .publishPercentileHistogram()
                 .register(registry).record(latency);
-    }
-
-    /**
-     * Publishes the status a reconciliation settled on for a syncer (a ConfigMapSyncer or KRMSyncer): whether it is
-     * Ready, its status.lastSyncTime, and, when Ready, that it was found Ready now. lastSyncTime moves only when
-     * something was written or the outcome changed, so an idle syncer in sync shows that it is still looked after by
-     * its last-Ready time.
-     */
-    public void syncerStatus(String reconciler, HasMetadata syncer, List<Condition> conditions, String lastSyncTime,
-            Instant now) {
-        syncers.computeIfAbsent(idOf(reconciler, syncer), id -> new SyncerGauges(registry,
-                Tags.of("reconciler", id.reconciler(), "namespace", id.namespace(), "name", id.name())))
-                .update(StatusConditions.isTrue(conditions, StatusConditions.READY), parse(lastSyncTime), now);
-    }
-
-    /** A syncer being deleted no longer syncs: its series go, rather than stay behind with stale values. */
-    public void syncerDeleted(String reconciler, HasMetadata syncer) {
-        SyncerGauges gauges = syncers.remove(idOf(reconciler, syncer));
-        if (gauges != null) {
-            gauges.remove();
-        }
-    }
-
-    /** A registry that outlives this bean (dev-mode reload, test restarts) must not keep reading its gauges. */
-    @PreDestroy
-    void stop() {
-        syncers.values().forEach(SyncerGauges::remove);
-        syncers.clear();
-    }
-
-    private static SyncerId idOf(String reconciler, HasMetadata syncer) {
-        return new SyncerId(reconciler, syncer.getMetadata().getNamespace(), syncer.getMetadata().getName());
-    }
-
-    /** Status is writable by anyone allowed to edit it: a time that does not parse counts as none. */
-    private static Optional<Instant> parse(String time) {
-        if (time == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(time));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
     }
 }

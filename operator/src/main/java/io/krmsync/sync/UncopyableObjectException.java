@@ -1,16 +1,18 @@
 package io.krmsync.sync;
 
-/** A source object that krm-sync refuses to copy, with a condition-style reason. */
+import io.krmsync.status.Reason;
+
+/** A source object that krm-sync refuses to copy, and why. */
 public class UncopyableObjectException extends RuntimeException {
 
-    private final String reason;
+    private final Reason reason;
 
-    public UncopyableObjectException(String reason, String message) {
+    public UncopyableObjectException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }
 
-    public String reason() {
+    public Reason reason() {
         return reason;
     }
 }

@@ -1,6 +1,5 @@
 package io.krmsync.benchmark;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -8,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -24,8 +22,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  */
 final class CountingDispatcher extends KubernetesMixedDispatcher {
 
-    static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
-
     /** What a request touched, told by its path. */
     enum Category {
         /** ConfigMaps and Secrets in namespaces: the copies (and, for the benchmark's own client, the source). */
@@ -40,9 +36,6 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
         OTHER
     }
 
-    record Key(String agent, Category category, String method, int code) {
-    }
-
     private static final Pattern COPY = Pattern.compile("^/api/v1/(namespaces/[^/]+/)?(configmaps|secrets)(/[^/]+)?$");
     private static final Pattern STATUS = Pattern.compile("^/apis/config\\.example\\.com/[^/]+/(namespaces/[^/]+/)?configmapsyncers/[^/]+/status$");
     private static final Pattern SYNCER = Pattern.compile("^/apis/config\\.example\\.com/[^/]+/(namespaces/[^/]+/)?configmapsyncers(/[^/]+)?$");
@@ -50,7 +43,7 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
     private static final Pattern NAMESPACE = Pattern.compile("^/api/v1/namespaces(/[^/]+)?$");
     private static final Pattern CRD = Pattern.compile("^/apis/apiextensions\\.k8s\\.io/.*");
 
-    private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
+    private final RequestCounts.Tally counts = new RequestCounts.Tally();
     private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
     /** Server-side time spent handling copy writes, by agent. */
     private final Map<String, LongAdder> copyWriteNanos = new ConcurrentHashMap<>();
@@ -68,15 +61,9 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         serverThreads.add(Thread.currentThread().threadId());
         String agent = request.getHeader("User-Agent") == null ? "unknown" : request.getHeader("User-Agent");
-        String rawPath = request.getPath();
-        int query = rawPath.indexOf('?');
-        String path = query < 0 ? rawPath : rawPath.substring(0, query);
-        String method = request.getMethod().toUpperCase();
-        if ("GET".equals(method) && query >= 0 && rawPath.substring(query).contains("watch=true")) {
-            method = "WATCH";
-        }
-        Category category = categorize(path);
-        boolean copyWrite = category == Category.COPY && WRITE_METHODS.contains(method);
+        RequestCounts.Request parsed = RequestCounts.Request.of(request);
+        Category category = categorize(parsed.path());
+        boolean copyWrite = category == Category.COPY && parsed.write();
         if (copyWrite) {
             int inFlight = copyWritesInFlight.computeIfAbsent(agent, a -> new AtomicInteger()).incrementAndGet();
             maxCopyWritesInFlight.computeIfAbsent(agent, a -> new AtomicInteger()).accumulateAndGet(inFlight, Math::max);
@@ -88,9 +75,8 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
             return response;
         } finally {
             long end = System.nanoTime();
-            int code = response == null ? 0 : response.code();
-            counts.computeIfAbsent(new Key(agent, category, method, code), k -> new LongAdder()).increment();
-            if (WRITE_METHODS.contains(method)) {
+            counts.add(new RequestCounts.Key(agent, category, parsed.method(), response == null ? 0 : response.code()));
+            if (parsed.write()) {
                 lastWriteNanos.computeIfAbsent(agent, a -> new AtomicLong()).accumulateAndGet(end, Math::max);
             }
             if (copyWrite) {
@@ -156,10 +142,8 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
         copyWriteNanos.remove(agent);
     }
 
-    Snapshot snapshot() {
-        Map<Key, Long> copy = new HashMap<>();
-        counts.forEach((key, adder) -> copy.put(key, adder.sum()));
-        return new Snapshot(copy);
+    RequestCounts snapshot() {
+        return counts.snapshot();
     }
 
     long lastWriteNanos(String agent) {
@@ -167,76 +151,13 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
         return last == null ? 0 : last.get();
     }
 
-    /** Server-side nanoTime of the first copy write of this agent in the current window, or -1. */
-    long firstCopyWriteNanos(String agent) {
+    /** How this agent's copy writes in the current window went: first received, last answered, server time, most at once. */
+    Phase.CopyWrites copyWrites(String agent) {
         AtomicLong first = firstCopyWriteNanos.get(agent);
-        return first == null ? -1 : first.get();
-    }
-
-    long lastCopyWriteNanos(String agent) {
         AtomicLong last = lastCopyWriteNanos.get(agent);
-        return last == null ? -1 : last.get();
-    }
-
-    int maxCopyWritesInFlight(String agent) {
-        AtomicInteger max = maxCopyWritesInFlight.get(agent);
-        return max == null ? 0 : max.get();
-    }
-
-    long copyWriteServerNanos(String agent) {
         LongAdder nanos = copyWriteNanos.get(agent);
-        return nanos == null ? 0 : nanos.sum();
-    }
-
-    /** Request counts at one moment; subtract two to count a window. */
-    record Snapshot(Map<Key, Long> counts) {
-
-        Snapshot minus(Snapshot earlier) {
-            Map<Key, Long> result = new HashMap<>(counts);
-            earlier.counts.forEach((key, value) -> result.merge(key, -value, Long::sum));
-            result.values().removeIf(value -> value == 0);
-            return new Snapshot(result);
-        }
-
-        long count(Predicate<Key> filter) {
-            return counts.entrySet().stream().filter(e -> filter.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
-        }
-
-        long writes(String agent) {
-            return count(k -> k.agent().equals(agent) && WRITE_METHODS.contains(k.method()));
-        }
-
-        long writes(String agent, Category category) {
-            return count(k -> k.agent().equals(agent) && k.category() == category && WRITE_METHODS.contains(k.method()));
-        }
-
-        long writes(String agent, Category category, String method) {
-            return count(k -> k.agent().equals(agent) && k.category() == category && k.method().equals(method));
-        }
-
-        long failedWrites(String agent) {
-            return count(k -> k.agent().equals(agent) && WRITE_METHODS.contains(k.method())
-                    && (k.code() < 200 || k.code() >= 300));
-        }
-
-        long reads(String agent) {
-            return count(k -> k.agent().equals(agent) && k.method().equals("GET"));
-        }
-
-        long watches(String agent) {
-            return count(k -> k.agent().equals(agent) && k.method().equals("WATCH"));
-        }
-
-        /** "POST configmaps 201 x1000, PATCH status 200 x1" for one agent's writes, largest first. */
-        String describeWrites(String agent) {
-            StringBuilder text = new StringBuilder();
-            counts.entrySet().stream()
-                    .filter(e -> e.getKey().agent().equals(agent) && WRITE_METHODS.contains(e.getKey().method()))
-                    .sorted(Map.Entry.<Key, Long> comparingByValue().reversed())
-                    .forEach(e -> text.append(text.isEmpty() ? "" : ", ").append(e.getKey().method()).append(' ')
-                            .append(e.getKey().category().name().toLowerCase()).append(' ').append(e.getKey().code())
-                            .append(" x").append(e.getValue()));
-            return text.isEmpty() ? "none" : text.toString();
-        }
+        AtomicInteger max = maxCopyWritesInFlight.get(agent);
+        return new Phase.CopyWrites(agent, first == null ? -1 : first.get(), last == null ? -1 : last.get(),
+                nanos == null ? 0 : nanos.sum(), max == null ? 0 : max.get());
     }
 }

@@ -64,6 +64,15 @@ class FigureReport {
         notes.add(line);
     }
 
+    /**
+     * For the rounds tables: CPU seconds other processes used / the hypervisor stole during a phase, each in
+     * {@code format} ("%.1f"); empty where the machine does not tell.
+     */
+    static String othersAndSteal(Cpu cpu, String format) {
+        return cpu.othersNanos() < 0 ? ""
+                : String.format(Locale.ROOT, format + " / " + format, cpu.othersNanos() / 1e9, cpu.stealNanos() / 1e9);
+    }
+
     void print(Path file) {
         StringBuilder out = new StringBuilder("\n=== " + title + " ===\n");
         head.forEach(line -> out.append(line).append('\n'));

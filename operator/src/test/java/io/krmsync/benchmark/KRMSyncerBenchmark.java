@@ -5,14 +5,11 @@ import static io.krmsync.benchmark.Measurements.median;
 import static io.krmsync.benchmark.Measurements.pct;
 import static io.krmsync.benchmark.Measurements.range;
 import static io.krmsync.benchmark.Measurements.secs;
+import static io.krmsync.benchmark.Measurements.segment;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -22,17 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import jdk.jfr.Recording;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -45,18 +34,13 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.javaoperatorsdk.operator.Operator;
-import io.krmsync.benchmark.PropagationClusters.Counts;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter.Category;
 import io.krmsync.clusters.ClustersConfig;
@@ -68,24 +52,20 @@ import io.krmsync.krmsyncer.KRMSyncerConfig;
 import io.krmsync.krmsyncer.KRMSyncerReconciler;
 import io.krmsync.krmsyncer.KRMSyncerSpec;
 import io.krmsync.krmsyncer.SyncRule;
-import io.krmsync.sync.CopyEngine;
+import io.krmsync.status.StatusConditions;
 import io.krmsync.sync.CopyOwner;
-import io.krmsync.sync.EventRecorder;
 import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
-import io.krmsync.sync.StatusConditions;
-import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfig;
 
 /**
  * KRMSyncer benchmark: a source and a destination in-memory API server ({@link PropagationClusters} with one
  * provider, the destination), one KRMSyncer with three rules (ConfigMaps, Secrets and a custom resource, Widget, whose
  * CRD both clusters have) selecting the objects of two namespaces, and the operator built with the operator SDK
- * directly (no Quarkus, as the other benchmarks), so that it can be stopped and a fresh one started. Prints a table of
- * figures (and writes it to target/benchmark-reports/krmsyncer.txt); asserts only that the copies arrived, never
- * anything about time.
+ * directly ({@link RunningOperator}, no Quarkus, as the other benchmarks), so that it can be stopped and a fresh one
+ * started. Prints a table of figures (and writes it to target/benchmark-reports/krmsyncer.txt); asserts only that the
+ * copies arrived, never anything about time.
  * <p>
  * Figures: (1) convergence of {@code objects} new source objects at the destination, from the first source create to
  * the last copy seen, against a plain client making the same creates at the destination (the floor), in
@@ -104,7 +84,7 @@ class KRMSyncerBenchmark {
 
     static final String SOURCE = PropagationClusters.LOCAL;
     /** The requests of every client whose User-Agent does not start with "benchmark-" (RequestCounter's rule). */
-    static final String OPERATOR = "operator";
+    static final String OPERATOR = RequestCounter.OPERATOR;
     static final String DRIVER = "benchmark-driver";
     static final String WATCHER = "benchmark-watcher";
     static final String FLOOR = "benchmark-floor";
@@ -118,94 +98,71 @@ class KRMSyncerBenchmark {
     static final String WIDGET_GROUP = "bench.krm-sync.io";
     static final String GENERATED_CRD = "target/kubernetes/krmsyncers.syncer.gkelabs.io-v1.yml";
 
-    private static final String P = "benchmark.krmsyncer.";
-    private final int objectCount = Integer.getInteger(P + "objects", 1000);
-    private final int keyCount = Integer.getInteger(P + "keys", 5);
-    private final int rounds = Math.max(1, Integer.getInteger(P + "rounds", 5));
-    private final int updates = Integer.getInteger(P + "updates", 200);
-    private final int warmup = Integer.getInteger(P + "warmup", 50);
-    private final long pauseMillis = Long.getLong(P + "pauseMillis", 20);
-    private final long quietMillis = Long.getLong(P + "quietMillis", 3000);
-    private final Duration timeout = Duration.ofSeconds(Long.getLong(P + "timeoutSeconds", 600));
-    private final boolean jfr = Boolean.getBoolean(P + "jfr");
-    private final Path reportFile = Path.of(System.getProperty(P + "report", "target/benchmark-reports/krmsyncer.txt"));
+    /** The phases count the requests of the destination server, and of the source server ({@link #SOURCE}). */
+    private static final String DESTINATION = "destination";
+    /** The phases of every round. */
+    private static final String FLOORS = "floor";
+    private static final String BACKLOGS = "backlog";
+    private static final String RESTARTS = "restart";
+    private static final String SUSPENSIONS = "suspend";
+    private static final String RESUMPTIONS = "resume";
+    private static final String DELETIONS = "deletion";
+    private static final String CONVERGENCES = "convergence";
+    private static final String SECOND_DELETIONS = "deletion after convergence";
 
+    // The servers come first: the harness counts their requests.
     private final PropagationClusters clusters = new PropagationClusters(1);
+    private String destinationCluster;
     private final Report report = new Report();
+    private final BenchmarkHarness harness = new BenchmarkHarness("benchmark.krmsyncer.", report,
+            "target/benchmark-reports/krmsyncer.txt", 600, "krmsyncer-")
+            .counting(DESTINATION, () -> clusters.counter(destinationCluster).snapshot())
+            .counting(SOURCE, () -> clusters.counter(SOURCE).snapshot())
+            .operatorWrites(() -> Math.max(clusters.counter(SOURCE).lastOperatorWriteNanos(),
+                    clusters.counter(destinationCluster).lastOperatorWriteNanos()));
+    private final int objectCount = harness.integer("objects", 1000);
+    private final int keyCount = harness.integer("keys", 5);
+    private final int rounds = Math.max(1, harness.integer("rounds", 5));
+    private final int updates = harness.integer("updates", 200);
+    private final int warmup = harness.integer("warmup", 50);
+    private final long pauseMillis = harness.number("pauseMillis", 20);
+
     private final Object seenLock = new Object();
+    private final Rounds phases = new Rounds();
     private Map<String, String> properties;
-    private String destination;
     private KubernetesClient driver;
     private KubernetesClient reader;
     private DestinationWatch watch;
     private List<BenchObject> objects;
+    private List<String> objectKeys;
     private List<GenericKubernetesResource> floorBodies;
     private long seq;
+    private RunningOperator<Probe> operator;
 
     @Test
     void krmSyncer() throws Exception {
-        RunningOperator operator = null;
         try {
             properties = new LinkedHashMap<>(clusters.start());
             // Only the destination client's settings matter here (no cluster registry, no providers).
             properties.remove("krm-sync.clusters.provider-kubeconfigs");
-            properties.put("krm-sync.clusters.client.qps", System.getProperty(P + "qps", "10000"));
-            properties.put("krm-sync.clusters.client.burst", System.getProperty(P + "burst", "10000"));
-            destination = clusters.providers().getFirst();
+            properties.put("krm-sync.clusters.client.qps", harness.text("qps", "10000"));
+            properties.put("krm-sync.clusters.client.burst", harness.text("burst", "10000"));
+            destinationCluster = clusters.providers().getFirst();
             driver = clusters.client(SOURCE, DRIVER);
-            reader = clusters.client(destination, DRIVER);
+            reader = clusters.client(destinationCluster, DRIVER);
             report.machine(driver);
             String crdOrigin = setUp();
             watch = new DestinationWatch();
             report.setup(crdOrigin);
 
-            List<Phase> floors = new ArrayList<>();
-            List<Phase> backlogs = new ArrayList<>();
-            List<Phase> convergences = new ArrayList<>();
-            List<Phase> restarts = new ArrayList<>();
-            List<Phase[]> suspensions = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                floors.add(floor("floor-" + round));
-                deleteCopiesDirectly();
-
-                // 1b: the sources exist, a fresh operator starts.
-                createSources();
-                Phase backlog = startWithBacklog("backlog-" + round);
-                backlogs.add(backlog);
-                operator = backlog.operator();
-                report.identical("backlog-" + round, compareWithFloorBodies());
-
-                // 3: restart, then suspend and resume, nothing changed.
-                operator.stop();
-                operator = null;
-                Phase restart = restart();
-                operator = restart.operator();
-                restarts.add(restart);
-                suspensions.add(suspendAndResume(operator));
-
-                // 2: one change at a time.
-                if (round == rounds) {
-                    report.latency(latency(operator));
-                }
-                Phase deletion = deleteSources("deletion-" + round, operator);
-
-                // 1: the sources are created while the operator runs.
-                Phase convergence = converge("convergence-" + round, operator);
-                convergences.add(convergence);
-                report.identical("convergence-" + round, compareWithFloorBodies());
-                Phase deletion2 = deleteSources("deletion-" + round + "b", operator);
-                report.round(round, floors.getLast(), backlog, convergence, restart, suspensions.getLast(), deletion,
-                        deletion2);
-                operator.stop();
-                operator = null;
+                round(round);
             }
-            report.convergence(floors, backlogs, convergences);
-            report.restarts(restarts, suspensions);
+            report.convergence();
+            report.restarts();
         } finally {
-            if (operator != null) {
-                operator.stop();
-            }
-            report.print(reportFile);
+            stopOperator();
+            harness.printReport();
             if (watch != null) {
                 watch.close();
             }
@@ -217,6 +174,43 @@ class KRMSyncerBenchmark {
             }
             clusters.stop();
         }
+    }
+
+    /**
+     * One round: the floor; the backlog (a fresh operator, the sources there); a restart; suspend and resume; in the
+     * last round the latency figure; the sources deleted; the convergence (sources created while the operator runs);
+     * the sources deleted again.
+     */
+    private void round(int round) throws Exception {
+        phases.add(FLOORS, floor("floor-" + round));
+        deleteCopiesDirectly();
+
+        // 1b: the sources exist, a fresh operator starts.
+        createSources();
+        phases.add(BACKLOGS, startWithBacklog("backlog-" + round));
+        report.identical("backlog-" + round, compareWithFloorBodies());
+
+        // 3: restart, then suspend and resume, nothing changed.
+        stopOperator();
+        phases.add(RESTARTS, restart());
+        phases.add(SUSPENSIONS, suspendOrResume(true));
+        phases.add(RESUMPTIONS, suspendOrResume(false));
+        if (watch.copies.count(objectKeys) != objects.size()) {
+            throw new AssertionError("copies missing after resume: seen " + watch.copies.count(objectKeys));
+        }
+
+        // 2: one change at a time.
+        if (round == rounds) {
+            report.latency(latency());
+        }
+        phases.add(DELETIONS, deleteSources("deletion-" + round));
+
+        // 1: the sources are created while the operator runs.
+        phases.add(CONVERGENCES, converge("convergence-" + round));
+        report.identical("convergence-" + round, compareWithFloorBodies());
+        phases.add(SECOND_DELETIONS, deleteSources("deletion-" + round + "b"));
+        report.round(round);
+        stopOperator();
     }
 
     // --- the objects --------------------------------------------------------------------------------------------
@@ -299,19 +293,10 @@ class KRMSyncerBenchmark {
         }
     }
 
-    private Map<String, String> keys() {
-        Map<String, String> keys = new TreeMap<>();
-        for (int i = 0; i < keyCount; i++) {
-            keys.put(String.format(Locale.ROOT, "key-%02d", i), String.format(Locale.ROOT, "value-%02d-", i) + "x".repeat(48));
-        }
-        return keys;
-    }
-
     /**
      * Namespaces in both clusters (so that neither the operator nor the floor creates any), the Widget CRD in both,
      * the KRMSyncer CRD, the kubeconfig Secret and the KRMSyncer in the source. Then the floor's request bodies: the
-     * sources are created once with no operator running, read back as the operator's informers would see them, turned
-     * into copies by the operator's sanitiser, and deleted.
+     * sources are created once with no operator running, turned into copies by the operator's sanitiser, and deleted.
      */
     private String setUp() throws Exception {
         objects = new ArrayList<>();
@@ -319,7 +304,8 @@ class KRMSyncerBenchmark {
             objects.add(new BenchObject(BenchKind.values()[i % 3], NAMESPACES.get((i / 3) % NAMESPACES.size()),
                     String.format(Locale.ROOT, "obj-%04d", i + 1)));
         }
-        KubernetesClient destinationDriver = clusters.client(destination, DRIVER);
+        objectKeys = objects.stream().map(BenchObject::key).toList();
+        KubernetesClient destinationDriver = clusters.client(destinationCluster, DRIVER);
         try {
             for (KubernetesClient client : List.of(driver, destinationDriver)) {
                 for (String namespace : NAMESPACES) {
@@ -333,17 +319,25 @@ class KRMSyncerBenchmark {
         }
         driver.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(SYNCER_NAMESPACE).endMetadata()
                 .build()).create();
-        String origin = BenchmarkCrds.install(driver, KRMSyncer.class, Path.of(System.getProperty(P + "crd",
-                GENERATED_CRD)));
+        String origin = BenchmarkCrds.install(driver, KRMSyncer.class, Path.of(harness.text("crd", GENERATED_CRD)));
         driver.secrets().inNamespace(SYNCER_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
                 .withName(KUBECONFIG_SECRET).withNamespace(SYNCER_NAMESPACE).endMetadata()
-                .withStringData(Map.of("kubeconfig", Files.readString(clusters.kubeconfig(destination)))).build())
+                .withStringData(Map.of("kubeconfig", Files.readString(clusters.kubeconfig(destinationCluster)))).build())
                 .create();
 
         createSources();
-        KubernetesSerialization serialization = driver.getKubernetesSerialization();
-        ObjectSanitizer sanitizer = new ObjectSanitizer(serialization);
-        CopyOwner owner = owner();
+        floorBodies = floorBodies();
+        deleteSourcesDirectly();
+        driver.resources(KRMSyncer.class).inNamespace(SYNCER_NAMESPACE).resource(syncer()).create();
+        return origin;
+    }
+
+    /**
+     * The floor's request bodies, from the sources as the API server stored them (as the operator's informers see
+     * them): what RulePass.syncObject builds for a source, the sanitised copy plus the source's generation.
+     */
+    private List<GenericKubernetesResource> floorBodies() {
+        ObjectSanitizer sanitizer = new ObjectSanitizer(driver.getKubernetesSerialization());
         Map<String, GenericKubernetesResource> stored = new LinkedHashMap<>();
         for (BenchKind kind : BenchKind.values()) {
             for (String namespace : NAMESPACES) {
@@ -352,21 +346,18 @@ class KRMSyncerBenchmark {
                                 o.getMetadata().getName()), o));
             }
         }
-        floorBodies = new ArrayList<>();
+        List<GenericKubernetesResource> bodies = new ArrayList<>();
         for (BenchObject object : objects) {
             GenericKubernetesResource source = Objects.requireNonNull(stored.get(object.key()), object.key());
-            // What RulePass.syncObject builds for a source: the sanitised copy, plus the source's generation.
             GenericKubernetesResource desired = sanitizer.desiredCopy(source, object.namespace(),
-                    new SourceRef(SOURCE, object.namespace(), object.name()), owner);
+                    new SourceRef(SOURCE, object.namespace(), object.name()), owner());
             if (source.getMetadata().getGeneration() != null) {
                 desired.getMetadata().getAnnotations().put(TrackingMetadata.SOURCE_GENERATION_ANNOTATION,
                         String.valueOf(source.getMetadata().getGeneration()));
             }
-            floorBodies.add(desired);
+            bodies.add(desired);
         }
-        deleteSourcesDirectly();
-        driver.resources(KRMSyncer.class).inNamespace(SYNCER_NAMESPACE).resource(syncer()).create();
-        return origin;
+        return bodies;
     }
 
     private static CustomResourceDefinition widgetCrd() {
@@ -407,7 +398,7 @@ class KRMSyncerBenchmark {
 
     /** The driver creates every source, one request at a time, kinds taking turns. */
     private void createSources() {
-        Map<String, String> keys = keys();
+        Map<String, String> keys = BenchmarkHarness.sourceData(keyCount);
         for (BenchObject object : objects) {
             driver.genericKubernetesResources(object.kind().context).inNamespace(object.namespace())
                     .resource(object.kind().source(object.namespace(), object.name(), keys, 0)).create();
@@ -441,52 +432,19 @@ class KRMSyncerBenchmark {
     }
 
     private void awaitEmpty(KubernetesClient client) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (count(client) > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("objects not deleted within " + timeout);
-            }
-            Thread.sleep(50);
-        }
+        harness.await(() -> count(client) == 0, 50, () -> "objects not deleted within " + harness.timeout());
     }
 
     // --- the operator -------------------------------------------------------------------------------------------
 
-    record RunningOperator(Operator operator, Probe probe, KubernetesClient client, long startNanos,
-            long startedNanos) {
-
-        void stop() {
-            operator.stop();
-            client.close();
-        }
-    }
-
-    /**
-     * {@link ReconcileTracker}, plus when every reconciliation began (to find the one that made a write) and the wall
-     * and CPU time of the reconciler calls.
-     */
+    /** {@link ReconcileTracker}, plus when every reconciliation began (to find the one that made a write). */
     static final class Probe extends ReconcileTracker {
 
         private final ConcurrentSkipListSet<Long> starts = new ConcurrentSkipListSet<>();
-        private final LongAdder callNanos = new LongAdder();
-        private final LongAdder callCpuNanos = new LongAdder();
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
         @Override
         void started(HasMetadata resource, long nanos) {
             starts.add(nanos);
-        }
-
-        @Override
-        public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
-            long start = System.nanoTime();
-            long cpu = THREADS.getCurrentThreadCpuTime();
-            try {
-                return super.timeControllerExecution(execution);
-            } finally {
-                callCpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpu);
-                callNanos.add(System.nanoTime() - start);
-            }
         }
 
         /** The last reconciliation that began at or before {@code nanos}, or -1. */
@@ -494,50 +452,28 @@ class KRMSyncerBenchmark {
             Long start = starts.floor(nanos);
             return start == null ? -1 : start;
         }
-
-        long callNanos() {
-            return callNanos.sum();
-        }
-
-        long callCpuNanos() {
-            return callCpuNanos.sum();
-        }
     }
 
     /**
-     * The operator as the Quarkus application wires KRMSyncerReconciler, minus Quarkus: its own client of the source
-     * cluster, RemoteClients with the settings read through SmallRye Config, the SDK with server-side apply off (as
-     * {@code quarkus.operator-sdk.enable-ssa=false}) and every other SDK default.
+     * A fresh operator as the Quarkus application wires KRMSyncerReconciler: its own client of the source cluster,
+     * RemoteClients with the settings read through SmallRye Config.
      */
-    private RunningOperator startOperator() {
+    private void startOperator() {
         SmallRyeConfig config = PropagationClusters.config(properties, "krmsyncer-benchmark", ClustersConfig.class,
-                KRMSyncerConfig.class,
-                LocalClusterConfig.class);
+                KRMSyncerConfig.class, LocalClusterConfig.class);
         ClustersConfig clustersConfig = config.getConfigMapping(ClustersConfig.class);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl(clusters.url(SOURCE)).withUserAgent("krm-sync-operator").build()).build();
-        KubernetesSerialization serialization = client.getKubernetesSerialization();
-        Probe probe = new Probe();
-        SyncMetrics metrics = new SyncMetrics(new SimpleMeterRegistry());
-        Operator operator = new Operator(overrider -> overrider.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withMetrics(probe));
-        operator.register(new KRMSyncerReconciler(new CopyEngine(serialization, metrics), new EventRecorder(client),
-                metrics, serialization, new RemoteClients(serialization, clustersConfig), clustersConfig,
-                config.getConfigMapping(LocalClusterConfig.class), config.getConfigMapping(KRMSyncerConfig.class)));
-        long start = System.nanoTime();
-        operator.start(); // returns once the SDK's informers (KRMSyncers, Secrets) have synced
-        return new RunningOperator(operator, probe, client, start, System.nanoTime());
+        operator = RunningOperator.with(RunningOperator.clientOf(clusters.url(SOURCE)), new Probe())
+                .start(parts -> new KRMSyncerReconciler(parts.copyEngine(), parts.statusRecorder(), parts.events(),
+                        parts.metrics(), new RemoteClients(parts.serialization(), clustersConfig), clustersConfig,
+                        config.getConfigMapping(LocalClusterConfig.class),
+                        config.getConfigMapping(KRMSyncerConfig.class)));
     }
 
-    private long lastOperatorWrite() {
-        return Math.max(clusters.counter(SOURCE).lastOperatorWriteNanos(),
-                clusters.counter(destination).lastOperatorWriteNanos());
-    }
-
-    private long awaitQuiet(RunningOperator operator, long from) throws InterruptedException {
-        return operator.probe().awaitQuiet(from, 1, this::lastOperatorWrite, Duration.ofMillis(quietMillis), timeout);
+    private void stopOperator() {
+        if (operator != null) {
+            operator.stop();
+            operator = null;
+        }
     }
 
     private KRMSyncer currentSyncer() {
@@ -553,116 +489,69 @@ class KRMSyncerBenchmark {
      * Waits until the KRMSyncer's status says Ready (Synced) for its current generation with {@code synced} objects
      * in sync.
      */
-    private void awaitSynced(RunningOperator operator, int synced) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+    private void awaitSynced(int synced) throws InterruptedException {
+        KRMSyncer[] lastRead = new KRMSyncer[1];
+        harness.await(() -> {
             KRMSyncer syncer = currentSyncer();
+            lastRead[0] = syncer;
             Condition ready = condition(syncer, StatusConditions.READY);
-            if (ready != null && "True".equals(ready.getStatus()) && "Synced".equals(ready.getReason())
+            return ready != null && "True".equals(ready.getStatus()) && "Synced".equals(ready.getReason())
                     && Objects.equals(syncer.getStatus().getObservedGeneration(), syncer.getMetadata().getGeneration())
-                    && (synced + "/" + synced).equals(syncer.getStatus().getSummary())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the KRMSyncer is not Synced with " + synced + " objects within " + timeout
-                        + ": " + (syncer == null ? null : syncer.getStatus() == null ? null
-                                : driver.getKubernetesSerialization().asJson(syncer.getStatus())));
-            }
-            Thread.sleep(20);
-        }
+                    && (synced + "/" + synced).equals(syncer.getStatus().getSummary());
+        }, 20, () -> "the KRMSyncer is not Synced with " + synced + " objects within " + harness.timeout() + ": "
+                + (lastRead[0] == null ? null : lastRead[0].getStatus() == null ? null
+                        : driver.getKubernetesSerialization().asJson(lastRead[0].getStatus())));
     }
 
     private void awaitSuspended() throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
+        harness.await(() -> {
             KRMSyncer syncer = currentSyncer();
             Condition suspended = condition(syncer, "Suspended");
-            if (suspended != null && "True".equals(suspended.getStatus())
-                    && Objects.equals(syncer.getStatus().getObservedGeneration(), syncer.getMetadata().getGeneration())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the KRMSyncer is not Suspended within " + timeout);
-            }
-            Thread.sleep(20);
-        }
+            return suspended != null && "True".equals(suspended.getStatus())
+                    && Objects.equals(syncer.getStatus().getObservedGeneration(), syncer.getMetadata().getGeneration());
+        }, 20, () -> "the KRMSyncer is not Suspended within " + harness.timeout());
     }
 
     // --- observing the destination ------------------------------------------------------------------------------
 
     /**
      * The benchmark's own view of the destination: a watch (own client, own connection) per kind on everything
-     * carrying krm-sync's managed-by label for KRMSyncers, recording when each copy was last seen and its "seq".
+     * carrying krm-sync's managed-by label for KRMSyncers, recording each copy's "seq" ({@link #copies}).
      */
     private final class DestinationWatch {
 
-        record Seen(String seq, long nanos) {
-        }
-
-        private final KubernetesClient client = clusters.client(destination, WATCHER);
+        private final KubernetesClient client = clusters.client(destinationCluster, WATCHER);
         private final List<Watch> watches = new ArrayList<>();
-        private final Map<String, Seen> copies = new ConcurrentHashMap<>();
-        private final AtomicLong lastDeletion = new AtomicLong();
-        private volatile WatcherException closed;
+        private final SeenCopies<String> copies = new SeenCopies<>("the benchmark's watch on the destination");
 
         DestinationWatch() {
             for (BenchKind kind : BenchKind.values()) {
                 watches.add(client.genericKubernetesResources(kind.context).inAnyNamespace()
-                        .withLabel(TrackingMetadata.MANAGED_BY_LABEL, KRMSyncer.RECONCILER)
-                        .watch(new Watcher<GenericKubernetesResource>() {
-                            @Override
-                            public void eventReceived(Action action, GenericKubernetesResource copy) {
-                                long now = System.nanoTime();
-                                String key = BenchObject.key(kind, copy.getMetadata().getNamespace(),
-                                        copy.getMetadata().getName());
-                                if (action == Action.DELETED) {
-                                    copies.remove(key);
-                                    lastDeletion.accumulateAndGet(now, Math::max);
-                                } else {
-                                    copies.put(key, new Seen(kind.seqOf(copy), now));
-                                }
-                                synchronized (seenLock) {
-                                    seenLock.notifyAll();
-                                }
-                            }
-
-                            @Override
-                            public void onClose(WatcherException cause) {
-                                closed = cause;
-                            }
-                        }));
+                        .withLabel(TrackingMetadata.MANAGED_BY_LABEL, KRMSyncer.RECONCILER).watch(watcher(kind)));
             }
         }
 
-        void check() {
-            if (closed != null) {
-                throw new AssertionError("the benchmark's watch on the destination closed", closed);
-            }
-        }
-
-        /** When the last object's copy was seen with {@code expectedSeq}, or -1 while some are missing. */
-        long allSeenAt(String expectedSeq) {
-            long last = 0;
-            for (BenchObject object : objects) {
-                Seen seen = copies.get(object.key());
-                if (seen == null || !expectedSeq.equals(seen.seq())) {
-                    return -1;
+        private Watcher<GenericKubernetesResource> watcher(BenchKind kind) {
+            return new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, GenericKubernetesResource copy) {
+                    long now = System.nanoTime();
+                    String key = BenchObject.key(kind, copy.getMetadata().getNamespace(), copy.getMetadata().getName());
+                    if (action == Action.DELETED) {
+                        copies.deleted(key, now);
+                    } else {
+                        copies.seen(key, kind.seqOf(copy), now);
+                    }
+                    synchronized (seenLock) {
+                        seenLock.notifyAll();
+                    }
                 }
-                last = Math.max(last, seen.nanos());
-            }
-            return last;
-        }
 
-        Seen seen(BenchObject object) {
-            return copies.get(object.key());
-        }
-
-        long noneSeenAt() {
-            return copies.isEmpty() ? lastDeletion.get() : -1;
-        }
-
-        int seenCount() {
-            return copies.size();
+                @Override
+                public void onClose(WatcherException cause) {
+                    copies.closed(cause);
+                }
+            };
         }
 
         void close() {
@@ -673,34 +562,19 @@ class KRMSyncerBenchmark {
 
     /** Waits until the watch has seen every copy with "seq" 0, then confirms with a list of each kind. */
     private long awaitCopies(long start) throws InterruptedException {
-        long deadline = start + timeout.toNanos();
-        while (true) {
-            watch.check();
-            long at = watch.allSeenAt("0");
-            if (at > 0 && count(reader) == objects.size()) {
-                return at;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the copies did not converge within " + timeout + "; seen " + watch.seenCount()
-                        + " of " + objects.size());
-            }
-            Thread.sleep(20);
-        }
+        return harness.awaitSeen(start, 20, () -> {
+            watch.copies.check();
+            return watch.copies.allSeenAt(objectKeys, "0");
+        }, () -> count(reader) == objects.size(), () -> "the copies did not converge within " + harness.timeout()
+                + "; seen " + watch.copies.count(objectKeys) + " of " + objects.size());
     }
 
     private long awaitNoCopies(long start) throws InterruptedException {
-        long deadline = start + timeout.toNanos();
-        while (true) {
-            watch.check();
-            long at = watch.noneSeenAt();
-            if (at >= 0 && count(reader) == 0) {
-                return Math.max(at, start);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the copies were not deleted within " + timeout + "; seen " + watch.seenCount());
-            }
-            Thread.sleep(20);
-        }
+        return harness.awaitSeen(start, 20, () -> {
+            watch.copies.check();
+            return watch.copies.noneSeenAt(objectKeys);
+        }, () -> count(reader) == 0, () -> "the copies were not deleted within " + harness.timeout() + "; seen "
+                + watch.copies.count(objectKeys));
     }
 
     private void deleteCopiesDirectly() throws InterruptedException {
@@ -740,50 +614,21 @@ class KRMSyncerBenchmark {
     // --- figure 1: convergence and the floor ----------------------------------------------------------------------
 
     /**
-     * What one phase did. {@code firstWriteNanos}/{@code lastWriteNanos}: the driver's source creates (convergence),
-     * or the floor's creates, first sent and last answered.
-     */
-    record Phase(String label, long startNanos, long lastCreateNanos, long convergedNanos, long settledNanos,
-            Counts destination, Counts source, Counts destinationSettled, Counts sourceSettled, long executions,
-            long failures, long callNanos, long callCpuNanos, Cpu cpu, RunningOperator operator) {
-
-        double seconds() {
-            return (convergedNanos - startNanos) / 1e9;
-        }
-    }
-
-    /**
      * The floor: a plain fabric8 client creating the same copies (bodies built by the operator's sanitiser from the
      * stored sources, so identical JSON) at the destination, one request at a time as the operator writes one
      * KRMSyncer's copies, with no operator running; observed by the same watch.
      */
     private Phase floor(String label) throws Exception {
-        Counts before = clusters.counter(destination).snapshot();
-        AtomicLong threadNumber = new AtomicLong();
-        ExecutorService pool = Executors.newSingleThreadExecutor(
-                task -> new Thread(task, "benchmark-floor-" + threadNumber.incrementAndGet()));
-        try (KubernetesClient floor = clusters.client(destination, FLOOR)) {
+        try (KubernetesClient floor = clusters.client(destinationCluster, FLOOR)) {
             floor.namespaces().withName(NAMESPACES.getFirst()).get(); // opens a connection, as the operator's is open
-            Cpu cpuBefore = Cpu.now();
-            Recording recording = Measurements.startRecording(jfr);
-            long start = System.nanoTime();
-            Future<Long> creates = pool.submit(() -> {
-                for (int i = 0; i < objects.size(); i++) {
-                    BenchObject object = objects.get(i);
-                    floor.genericKubernetesResources(object.kind().context).inNamespace(object.namespace())
-                            .resource(floorBodies.get(i)).create();
-                }
-                return System.nanoTime();
-            });
-            long converged = awaitCopies(start);
-            stopRecording(recording, label);
-            long lastCreate = creates.get();
-            Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-            Counts window = clusters.counter(destination).snapshot().minus(before);
-            return new Phase(label, start, lastCreate, converged, converged, window, Counts.EMPTY, window, Counts.EMPTY,
-                    0, 0, 0, 0, cpu, null);
-        } finally {
-            pool.shutdownNow();
+            List<Floor.Write> creates = new ArrayList<>();
+            for (int i = 0; i < objects.size(); i++) {
+                BenchObject object = objects.get(i);
+                GenericKubernetesResource body = floorBodies.get(i);
+                creates.add(() -> floor.genericKubernetesResources(object.kind().context).inNamespace(object.namespace())
+                        .resource(body).create());
+            }
+            return Floor.measure(harness, label, 1, creates, this::awaitCopies);
         }
     }
 
@@ -792,127 +637,67 @@ class KRMSyncerBenchmark {
      * watch has seen every copy; then until the operator is quiet.
      */
     private Phase startWithBacklog(String label) throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
-        Cpu cpuBefore = Cpu.now();
-        Recording recording = Measurements.startRecording(jfr);
-        RunningOperator operator = startOperator();
-        long start = operator.startNanos();
-        long converged = awaitCopies(start);
-        stopRecording(recording, label);
-        Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-        Counts destinationConverged = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceConverged = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
-        long settled = awaitQuiet(operator, converged);
-        awaitSynced(operator, objects.size());
-        return new Phase(label, start, operator.startedNanos(), converged, settled, destinationConverged,
-                sourceConverged, clusters.counter(destination).snapshot().minus(destinationBefore),
-                clusters.counter(SOURCE).snapshot().minus(sourceBefore), operator.probe().executions(),
-                operator.probe().failures(), operator.probe().callNanos(), operator.probe().callCpuNanos(), cpu,
-                operator);
+        PhaseWindow window = harness.profiled(label, null);
+        startOperator();
+        return untilAllCopied(window.started(operator));
     }
 
     /**
      * The operator runs, the KRMSyncer is Synced with nothing to sync: the driver creates the sources, until the
      * benchmark's watch has seen every copy at the destination; then until the operator is quiet.
      */
-    private Phase converge(String label, RunningOperator operator) throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
-        long executionsBefore = operator.probe().executions();
-        long failuresBefore = operator.probe().failures();
-        long callNanosBefore = operator.probe().callNanos();
-        long callCpuBefore = operator.probe().callCpuNanos();
-        Cpu cpuBefore = Cpu.now();
-        Recording recording = Measurements.startRecording(jfr);
-        long start = System.nanoTime();
+    private Phase converge(String label) throws Exception {
+        PhaseWindow window = harness.profiled(label, operator);
         createSources();
-        long lastCreate = System.nanoTime();
-        long converged = awaitCopies(start);
-        stopRecording(recording, label);
-        Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-        Counts destinationConverged = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceConverged = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
-        long settled = awaitQuiet(operator, converged);
-        awaitSynced(operator, objects.size());
-        return new Phase(label, start, lastCreate, converged, settled, destinationConverged, sourceConverged,
-                clusters.counter(destination).snapshot().minus(destinationBefore),
-                clusters.counter(SOURCE).snapshot().minus(sourceBefore),
-                operator.probe().executions() - executionsBefore, operator.probe().failures() - failuresBefore,
-                operator.probe().callNanos() - callNanosBefore, operator.probe().callCpuNanos() - callCpuBefore, cpu,
-                operator);
+        return untilAllCopied(window.mark(System.nanoTime()));
+    }
+
+    /** Until the watch has seen every copy; then until the operator is quiet and the KRMSyncer Synced with all. */
+    private Phase untilAllCopied(PhaseWindow window) throws Exception {
+        long converged = awaitCopies(window.start());
+        window.converged(converged);
+        long settled = harness.awaitQuiet(operator, converged, 1);
+        awaitSynced(objects.size());
+        return window.settled(settled);
     }
 
     /** The driver deletes the sources (one collection delete per kind and namespace), until every copy is gone. */
-    private Phase deleteSources(String label, RunningOperator operator) throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
-        long executionsBefore = operator.probe().executions();
-        long callCpuBefore = operator.probe().callCpuNanos();
-        long callNanosBefore = operator.probe().callNanos();
-        Cpu cpuBefore = Cpu.now();
-        long start = System.nanoTime();
+    private Phase deleteSources(String label) throws Exception {
+        PhaseWindow window = harness.open(label, operator);
         deleteAll(driver);
-        long gone = awaitNoCopies(start);
-        Cpu cpu = Cpu.now().minus(cpuBefore, gone - start);
-        long settled = awaitQuiet(operator, gone);
-        awaitSynced(operator, 0);
-        Counts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
-        return new Phase(label, start, start, gone, settled, destinationWindow, sourceWindow, destinationWindow,
-                sourceWindow, operator.probe().executions() - executionsBefore, 0,
-                operator.probe().callNanos() - callNanosBefore, operator.probe().callCpuNanos() - callCpuBefore, cpu,
-                operator);
+        long gone = awaitNoCopies(window.start());
+        window.converged(gone);
+        long settled = harness.awaitQuiet(operator, gone, 1);
+        awaitSynced(0);
+        return window.settled(settled);
     }
 
     // --- figure 3: restart, suspend and resume ------------------------------------------------------------------
 
     /** A fresh operator (new client, informers, destination client) against the same servers, nothing changed. */
     private Phase restart() throws Exception {
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
-        Cpu cpuBefore = Cpu.now();
-        RunningOperator operator = startOperator();
-        awaitSynced(operator, objects.size());
+        PhaseWindow window = harness.open("restart", null).cpuUntilSettled();
+        startOperator();
+        window.started(operator);
+        awaitSynced(objects.size());
         long synced = System.nanoTime();
-        long settled = awaitQuiet(operator, synced);
-        Cpu cpu = Cpu.now().minus(cpuBefore, settled - operator.startNanos());
-        Counts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
-        Counts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
-        return new Phase("restart", operator.startNanos(), operator.startedNanos(), synced, settled, destinationWindow,
-                sourceWindow, destinationWindow, sourceWindow, operator.probe().executions(),
-                operator.probe().failures(), operator.probe().callNanos(), operator.probe().callCpuNanos(), cpu,
-                operator);
+        window.converged(synced);
+        return window.settled(harness.awaitQuiet(operator, synced, 1));
     }
 
-    /** spec.suspend set to true, until Suspended and quiet; then back to false, until Synced and quiet. */
-    private Phase[] suspendAndResume(RunningOperator operator) throws Exception {
-        Phase[] phases = new Phase[2];
-        for (int i = 0; i < 2; i++) {
-            boolean suspend = i == 0;
-            Counts destinationBefore = clusters.counter(destination).snapshot();
-            Counts sourceBefore = clusters.counter(SOURCE).snapshot();
-            long executionsBefore = operator.probe().executions();
-            long start = System.nanoTime();
-            driver.resources(KRMSyncer.class).inNamespace(SYNCER_NAMESPACE).withName(SYNCER_NAME)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
-            if (suspend) {
-                awaitSuspended();
-            } else {
-                awaitSynced(operator, objects.size());
-            }
-            long done = System.nanoTime();
-            long settled = awaitQuiet(operator, done);
-            Counts destinationWindow = clusters.counter(destination).snapshot().minus(destinationBefore);
-            Counts sourceWindow = clusters.counter(SOURCE).snapshot().minus(sourceBefore);
-            phases[i] = new Phase(suspend ? "suspend" : "resume", start, start, done, settled, destinationWindow,
-                    sourceWindow, destinationWindow, sourceWindow, operator.probe().executions() - executionsBefore, 0,
-                    0, 0, null, operator);
+    /** spec.suspend set to {@code suspend}: until Suspended (or Synced again) and quiet. */
+    private Phase suspendOrResume(boolean suspend) throws Exception {
+        PhaseWindow window = harness.open(suspend ? "suspend" : "resume", operator);
+        driver.resources(KRMSyncer.class).inNamespace(SYNCER_NAMESPACE).withName(SYNCER_NAME)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"suspend\":" + suspend + "}}");
+        if (suspend) {
+            awaitSuspended();
+        } else {
+            awaitSynced(objects.size());
         }
-        if (watch.seenCount() != objects.size()) {
-            throw new AssertionError("copies missing after resume: seen " + watch.seenCount());
-        }
-        return phases;
+        long done = System.nanoTime();
+        window.converged(done);
+        return window.settled(harness.awaitQuiet(operator, done, 1));
     }
 
     // --- figure 2: latency ------------------------------------------------------------------------------------------
@@ -929,30 +714,30 @@ class KRMSyncerBenchmark {
         }
     }
 
-    record LatencyRun(List<UpdateSample> samples, Counts destination, Counts source, long executions, long failures,
-            long callNanos, long callCpuNanos, Cpu cpu, long wallNanos) {
+    /** The latency figure: its updates, and the phase they ran in (requests, reconciler calls, CPU). */
+    record LatencyRun(List<UpdateSample> samples, Phase phase) {
 
         long[] sorted(Function<UpdateSample, Long> value) {
             return samples.stream().mapToLong(value::apply).filter(v -> v >= 0).sorted().toArray();
         }
     }
 
-    private UpdateSample update(RunningOperator operator, int index) throws InterruptedException {
+    private UpdateSample update(int index) throws InterruptedException {
         BenchObject object = objects.get(index % objects.size());
         long value = ++seq;
         String expected = Long.toString(value);
-        RequestCounter counter = clusters.counter(destination);
+        RequestCounter counter = clusters.counter(destinationCluster);
         long sent = System.nanoTime();
         driver.genericKubernetesResources(object.kind().context).inNamespace(object.namespace()).withName(object.name())
                 .patch(PatchContext.of(PatchType.JSON_MERGE), object.kind().patch(value));
         long patched = System.nanoTime();
-        long deadline = sent + timeout.toNanos();
-        DestinationWatch.Seen seen;
+        long deadline = sent + harness.timeout().toNanos();
+        SeenCopies.Seen<String> seen;
         synchronized (seenLock) {
-            while ((seen = watch.seen(object)) == null || !expected.equals(seen.seq())) {
-                watch.check();
+            while ((seen = watch.copies.get(object.key())) == null || !expected.equals(seen.value())) {
+                watch.copies.check();
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError(object.key() + " seq " + value + " not seen within " + timeout);
+                    throw new AssertionError(object.key() + " seq " + value + " not seen within " + harness.timeout());
                 }
                 seenLock.wait(100);
             }
@@ -969,50 +754,29 @@ class KRMSyncerBenchmark {
      * {@code warmup} unmeasured, then {@code updates} measured updates, each of one source object (a different one
      * each time, kinds taking turns), each waited for at the destination, then {@code pauseMillis} of pause.
      */
-    private LatencyRun latency(RunningOperator operator) throws Exception {
+    private LatencyRun latency() throws Exception {
         int index = 0;
         for (int i = 0; i < warmup; i++) {
-            update(operator, index++);
+            update(index++);
             pause();
         }
-        awaitQuiet(operator, System.nanoTime());
-        Counts destinationBefore = clusters.counter(destination).snapshot();
-        Counts sourceBefore = clusters.counter(SOURCE).snapshot();
-        long executionsBefore = operator.probe().executions();
-        long failuresBefore = operator.probe().failures();
-        long callNanosBefore = operator.probe().callNanos();
-        long callCpuBefore = operator.probe().callCpuNanos();
-        Cpu cpuBefore = Cpu.now();
-        Recording recording = Measurements.startRecording(jfr);
-        long start = System.nanoTime();
+        harness.awaitQuiet(operator, System.nanoTime(), 1);
+        PhaseWindow window = harness.profiled("latency", operator);
         List<UpdateSample> samples = new ArrayList<>();
         for (int i = 0; i < updates; i++) {
-            samples.add(update(operator, index++));
+            samples.add(update(index++));
             pause();
         }
         long end = System.nanoTime();
-        stopRecording(recording, "latency");
-        Cpu cpu = Cpu.now().minus(cpuBefore, end - start);
-        long settled = awaitQuiet(operator, end);
+        window.converged(end);
+        long settled = harness.awaitQuiet(operator, end, 1);
         report.note(String.format(Locale.ROOT, "latency: quiet %.1f s after the last update", (settled - end) / 1e9));
-        return new LatencyRun(samples, clusters.counter(destination).snapshot().minus(destinationBefore),
-                clusters.counter(SOURCE).snapshot().minus(sourceBefore),
-                operator.probe().executions() - executionsBefore, operator.probe().failures() - failuresBefore,
-                operator.probe().callNanos() - callNanosBefore, operator.probe().callCpuNanos() - callCpuBefore, cpu,
-                end - start);
+        return new LatencyRun(samples, window.settled(settled));
     }
 
     private void pause() throws InterruptedException {
         if (pauseMillis > 0) {
             Thread.sleep(pauseMillis);
-        }
-    }
-
-    private void stopRecording(Recording recording, String label) throws IOException {
-        Path file = Measurements.stopRecording(recording,
-                reportFile.toAbsolutePath().getParent().resolve("krmsyncer-" + label + ".jfr"));
-        if (file != null) {
-            report.note("JFR profile of " + label + ": " + file);
         }
     }
 
@@ -1038,7 +802,7 @@ class KRMSyncerBenchmark {
                     + "loopback); %d objects (%s) of %d keys in namespaces %s; %d rounds; %d updates after %d warm-up, "
                     + "pause %d ms; quiet period %d ms", objects.size(), perKind.entrySet().stream()
                             .map(e -> e.getValue() + " " + e.getKey().kind).collect(Collectors.joining(", ")),
-                    keyCount, NAMESPACES, rounds, updates, warmup, pauseMillis, quietMillis));
+                    keyCount, NAMESPACES, rounds, updates, warmup, pauseMillis, harness.quiet().toMillis()));
             head.add("KRMSyncer CRD: " + crdOrigin + "; destination client: krm-sync.clusters.client.qps="
                     + properties.get("krm-sync.clusters.client.qps") + ", burst="
                     + properties.get("krm-sync.clusters.client.burst"));
@@ -1048,81 +812,101 @@ class KRMSyncerBenchmark {
             differing.put(phase, differ);
         }
 
-        void round(int round, Phase floor, Phase backlog, Phase convergence, Phase restart, Phase[] suspension,
-                Phase deletion, Phase deletion2) {
+        void round(int round) {
+            Phase floor = phases.last(FLOORS);
+            Phase backlog = phases.last(BACKLOGS);
+            Phase convergence = phases.last(CONVERGENCES);
+            Phase deletion = phases.last(DELETIONS);
+            Phase deletion2 = phases.last(SECOND_DELETIONS);
             roundRows.add(new String[] { Integer.toString(round), fmt(floor.seconds()), perObject(floor),
-                    interference(floor), fmt(backlog.seconds()),
-                    String.format(Locale.ROOT, "%.2fx", backlog.seconds() / floor.seconds()),
-                    copyWrites(backlog.destinationSettled()) + " / " + backlog.destinationSettled().writes(OPERATOR),
-                    fmt(convergence.seconds()),
-                    fmt((convergence.lastCreateNanos() - convergence.startNanos()) / 1e9),
-                    fmt((convergence.convergedNanos() - convergence.lastCreateNanos()) / 1e9), perObject(convergence),
-                    interference(convergence), String.format(Locale.ROOT, "%.2fx", convergence.seconds() / floor.seconds()),
-                    copyWrites(convergence.destinationSettled()) + " / " + convergence.destinationSettled().writes(OPERATOR),
-                    Long.toString(convergence.sourceSettled().writes(OPERATOR)),
-                    Long.toString(convergence.executions()),
-                    Long.toString(restart.destinationSettled().writes(OPERATOR)),
-                    suspension[0].destinationSettled().writes(OPERATOR) + " / "
-                            + suspension[1].destinationSettled().writes(OPERATOR),
-                    fmt(deletion.seconds()),
-                    copyWrites(deletion.destinationSettled()) + " / " + deletion.destinationSettled().writes(OPERATOR),
-                    fmt(deletion2.seconds()),
-                    copyWrites(deletion2.destinationSettled()) + " / " + deletion2.destinationSettled().writes(OPERATOR) });
+                    othersAndSteal(floor.cpu(), "%.1f"), fmt(backlog.seconds()),
+                    String.format(Locale.ROOT, "%.2fx", backlog.seconds() / floor.seconds()), writes(backlog),
+                    fmt(convergence.seconds()), fmt((convergence.markNanos() - convergence.startNanos()) / 1e9),
+                    fmt((convergence.convergedNanos() - convergence.markNanos()) / 1e9), perObject(convergence),
+                    othersAndSteal(convergence.cpu(), "%.1f"),
+                    String.format(Locale.ROOT, "%.2fx", convergence.seconds() / floor.seconds()), writes(convergence),
+                    Long.toString(convergence.untilSettled(SOURCE).writes(OPERATOR)),
+                    Long.toString(convergence.calls().executions()),
+                    Long.toString(phases.last(RESTARTS).untilSettled(DESTINATION).writes(OPERATOR)),
+                    phases.last(SUSPENSIONS).untilSettled(DESTINATION).writes(OPERATOR) + " / "
+                            + phases.last(RESUMPTIONS).untilSettled(DESTINATION).writes(OPERATOR),
+                    fmt(deletion.seconds()), writes(deletion), fmt(deletion2.seconds()), writes(deletion2) });
+            operatorNotes(round, backlog, convergence);
+            note(String.format(Locale.ROOT, "round %d, floor: %s; JVM CPU %s; %s", round,
+                    floor.untilConverged(DESTINATION).describe(FLOOR, true), floor.cpu().summary(), floor.cpu().top(6)));
+            restartNotes(round);
+            for (Phase d : List.of(deletion, deletion2)) {
+                note(String.format(Locale.ROOT, "round %d, %s (the sources deleted): destination requests %s; source "
+                        + "writes %s; reconciler calls %d, %.2f s CPU in them", round, d.label(),
+                        d.untilSettled(DESTINATION).describe(OPERATOR, false),
+                        d.untilSettled(SOURCE).describe(OPERATOR, true), d.calls().executions(), d.calls().cpuNanos() / 1e9));
+            }
+        }
+
+        /** "copies / all": the operator's writes at the destination until quiet. */
+        private String writes(Phase p) {
+            RequestCounts atDestination = p.untilSettled(DESTINATION);
+            return copyWrites(atDestination) + " / " + atDestination.writes(OPERATOR);
+        }
+
+        private void operatorNotes(int round, Phase backlog, Phase convergence) {
             note(String.format(Locale.ROOT, "round %d, backlog (fresh operator, sources there): destination requests "
                     + "until quiet: %s; source writes: %s; reconciler calls %d (failures %d), %.2f s in them (%.2f s "
                     + "CPU); SDK started after %s; JVM CPU %s; %s", round,
-                    backlog.destinationSettled().describe(OPERATOR, false), backlog.sourceSettled().describe(OPERATOR, true),
-                    backlog.executions(), backlog.failures(), backlog.callNanos() / 1e9, backlog.callCpuNanos() / 1e9,
-                    secs(backlog.lastCreateNanos() - backlog.startNanos()), backlog.cpu().summary(),
-                    backlog.cpu().top(7)));
+                    backlog.untilSettled(DESTINATION).describe(OPERATOR, false),
+                    backlog.untilSettled(SOURCE).describe(OPERATOR, true), backlog.calls().executions(),
+                    backlog.calls().failures(), backlog.calls().nanos() / 1e9, backlog.calls().cpuNanos() / 1e9,
+                    secs(backlog.markNanos() - backlog.startNanos()), backlog.cpu().summary(), backlog.cpu().top(7)));
             note(String.format(Locale.ROOT, "round %d, convergence: destination requests until quiet: %s; source "
                     + "writes: %s; reconciler calls %d (failures %d), %.2f s in them (%.2f s CPU), until quiet; JVM CPU "
-                    + "%s; %s", round, convergence.destinationSettled().describe(OPERATOR, false),
-                    convergence.sourceSettled().describe(OPERATOR, true), convergence.executions(),
-                    convergence.failures(), convergence.callNanos() / 1e9, convergence.callCpuNanos() / 1e9,
-                    convergence.cpu().summary(), convergence.cpu().top(7)));
-            note(String.format(Locale.ROOT, "round %d, floor: %s; JVM CPU %s; %s", round,
-                    floor.destination().describe(FLOOR, true), floor.cpu().summary(), floor.cpu().top(6)));
+                    + "%s; %s", round, convergence.untilSettled(DESTINATION).describe(OPERATOR, false),
+                    convergence.untilSettled(SOURCE).describe(OPERATOR, true), convergence.calls().executions(),
+                    convergence.calls().failures(), convergence.calls().nanos() / 1e9,
+                    convergence.calls().cpuNanos() / 1e9, convergence.cpu().summary(), convergence.cpu().top(7)));
+        }
+
+        private void restartNotes(int round) {
+            Phase restart = phases.last(RESTARTS);
+            Phase suspend = phases.last(SUSPENSIONS);
+            Phase resume = phases.last(RESUMPTIONS);
             note(String.format(Locale.ROOT, "round %d, restart: destination requests %s; source writes %s; reconciler "
-                    + "calls %d, start -> Synced %s, quiet %s", round, restart.destinationSettled().describe(OPERATOR, false),
-                    restart.sourceSettled().describe(OPERATOR, true), restart.executions(),
+                    + "calls %d, start -> Synced %s, quiet %s", round,
+                    restart.untilSettled(DESTINATION).describe(OPERATOR, false),
+                    restart.untilSettled(SOURCE).describe(OPERATOR, true), restart.calls().executions(),
                     secs(restart.convergedNanos() - restart.startNanos()),
                     secs(restart.settledNanos() - restart.startNanos())));
             note(String.format(Locale.ROOT, "round %d, suspend: destination requests %s; source writes %s; reconciler "
                     + "calls %d. resume: destination requests %s; source writes %s; reconciler calls %d, resume -> "
-                    + "Synced %s", round, suspension[0].destinationSettled().describe(OPERATOR, false),
-                    suspension[0].sourceSettled().describe(OPERATOR, true), suspension[0].executions(),
-                    suspension[1].destinationSettled().describe(OPERATOR, false),
-                    suspension[1].sourceSettled().describe(OPERATOR, true), suspension[1].executions(),
-                    secs(suspension[1].convergedNanos() - suspension[1].startNanos())));
-            for (Phase d : List.of(deletion, deletion2)) {
-                note(String.format(Locale.ROOT, "round %d, %s (the sources deleted): destination requests %s; source "
-                        + "writes %s; reconciler calls %d, %.2f s CPU in them", round, d.label(),
-                        d.destinationSettled().describe(OPERATOR, false), d.sourceSettled().describe(OPERATOR, true),
-                        d.executions(), d.callCpuNanos() / 1e9));
-            }
+                    + "Synced %s", round, suspend.untilSettled(DESTINATION).describe(OPERATOR, false),
+                    suspend.untilSettled(SOURCE).describe(OPERATOR, true), suspend.calls().executions(),
+                    resume.untilSettled(DESTINATION).describe(OPERATOR, false),
+                    resume.untilSettled(SOURCE).describe(OPERATOR, true), resume.calls().executions(),
+                    secs(resume.convergedNanos() - resume.startNanos())));
         }
 
-        private long copyWrites(Counts counts) {
+        private long copyWrites(RequestCounts counts) {
             return counts.writes(OPERATOR, Category.CONFIGMAP) + counts.writes(OPERATOR, Category.SECRET)
                     + counts.writes(OPERATOR, Category.CUSTOM_RESOURCE);
         }
 
-        void convergence(List<Phase> floors, List<Phase> backlogs, List<Phase> convergences) {
-            String which = convergences.size() > 1 ? "rounds 2-" + convergences.size() : "round 1";
-            List<Double> f = warm(floors).stream().map(Phase::seconds).toList();
-            List<Double> c = warm(convergences).stream().map(Phase::seconds).toList();
-            List<Double> b = warm(backlogs).stream().map(Phase::seconds).toList();
-            List<Double> creates = warm(convergences).stream().map(p -> (p.lastCreateNanos() - p.startNanos()) / 1e9)
-                    .toList();
-            List<Double> tails = warm(convergences).stream().map(p -> (p.convergedNanos() - p.lastCreateNanos()) / 1e9)
-                    .toList();
+        void convergence() {
+            List<Phase> floors = phases.warm(FLOORS);
+            List<Phase> convergences = phases.warm(CONVERGENCES);
+            List<Phase> backlogs = phases.warm(BACKLOGS);
+            String which = phases.all(CONVERGENCES).size() > 1 ? "rounds 2-" + phases.all(CONVERGENCES).size()
+                    : "round 1";
+            List<Double> f = Rounds.seconds(floors);
+            List<Double> c = Rounds.seconds(convergences);
+            List<Double> b = Rounds.seconds(backlogs);
+            List<Double> creates = convergences.stream().map(p -> (p.markNanos() - p.startNanos()) / 1e9).toList();
+            List<Double> tails = convergences.stream().map(p -> (p.convergedNanos() - p.markNanos()) / 1e9).toList();
             row("1", "floor: plain client, the same " + objects.size() + " creates at the destination, median " + which,
                     String.format(Locale.ROOT, "%.2f s", median(f)), range(f));
             row("1", "convergence: " + objects.size() + " sources created -> all copies seen at the destination, median "
                     + which, String.format(Locale.ROOT, "%.2f s", median(c)), range(c));
             row("1", "ratio convergence / floor (medians)", String.format(Locale.ROOT, "%.2fx", median(c) / median(f)),
-                    "per round: " + perRound(convergences, floors) + " (round 1 in a cold JVM)");
+                    "per round: " + Measurements.ratios(Rounds.ratios(phases.all(CONVERGENCES), phases.all(FLOORS)))
+                            + " (round 1 in a cold JVM)");
             row("", "  of which the driver creating the sources at the source, median",
                     String.format(Locale.ROOT, "%.2f s", median(creates)),
                     "the operator cannot finish before the last source exists; " + range(creates));
@@ -1131,55 +915,47 @@ class KRMSyncerBenchmark {
             row("1", "backlog: a fresh operator, " + objects.size() + " sources there -> all copies seen, median "
                     + which, String.format(Locale.ROOT, "%.2f s", median(b)), range(b));
             row("1", "ratio backlog / floor (medians)", String.format(Locale.ROOT, "%.2fx", median(b) / median(f)),
-                    "per round: " + perRound(backlogs, floors));
-            phaseRows("convergence", convergences);
-            phaseRows("backlog", backlogs);
+                    "per round: " + Measurements.ratios(Rounds.ratios(phases.all(BACKLOGS), phases.all(FLOORS))));
+            phaseRows("convergence", phases.all(CONVERGENCES));
+            phaseRows("backlog", phases.all(BACKLOGS));
             row("", "operator's copies identical to the floor's bodies (labels, annotations, content)",
                     differing.values().stream().allMatch(d -> d == 0) ? "yes, every time"
                             : "NO: " + differing, "differing or missing objects, checked after each convergence");
-            List<Double> cCpu = warm(convergences).stream().map(p -> p.cpu().cpuNanos() / 1e6 / objects.size()).toList();
-            List<Double> bCpu = warm(backlogs).stream().map(p -> p.cpu().cpuNanos() / 1e6 / objects.size()).toList();
-            List<Double> fCpu = warm(floors).stream().map(p -> p.cpu().cpuNanos() / 1e6 / objects.size()).toList();
+            cpuRows(floors, convergences, backlogs);
+        }
+
+        private void cpuRows(List<Phase> floors, List<Phase> convergences, List<Phase> backlogs) {
+            List<Double> cCpu = convergences.stream().map(p -> p.cpu().cpuNanos() / 1e6 / objects.size()).toList();
+            List<Double> bCpu = backlogs.stream().map(p -> p.cpu().cpuNanos() / 1e6 / objects.size()).toList();
+            List<Double> fCpu = floors.stream().map(p -> p.cpu().cpuNanos() / 1e6 / objects.size()).toList();
             row("", "JVM CPU per object, medians: convergence / backlog / floor",
                     String.format(Locale.ROOT, "%.2f / %.2f / %.2f ms", median(cCpu), median(bCpu), median(fCpu)),
                     "servers, operator and benchmark together; convergence includes the source creates");
-            row("", "  convergence by thread (last round)", "", convergences.getLast().cpu().top(8));
-            row("", "  backlog by thread (last round)", "", backlogs.getLast().cpu().top(8));
-            row("", "  floor by thread (last round)", "", floors.getLast().cpu().top(6));
+            row("", "  convergence by thread (last round)", "", phases.last(CONVERGENCES).cpu().top(8));
+            row("", "  backlog by thread (last round)", "", phases.last(BACKLOGS).cpu().top(8));
+            row("", "  floor by thread (last round)", "", phases.last(FLOORS).cpu().top(6));
         }
 
         /** Writes, reads and reconciler calls of each round's phase. */
-        private void phaseRows(String name, List<Phase> phases) {
-            Phase last = phases.getLast();
+        private void phaseRows(String name, List<Phase> all) {
+            Phase last = all.getLast();
+            RequestCounts atDestination = last.untilSettled(DESTINATION);
             row("", "  " + name + ": operator writes at the destination (every round)",
-                    phases.stream().map(p -> Long.toString(p.destinationSettled().writes(OPERATOR)))
+                    all.stream().map(p -> Long.toString(p.untilSettled(DESTINATION).writes(OPERATOR)))
                             .collect(Collectors.joining(", ")),
-                    "expected " + objects.size() + " creates; last round: " + last.destinationSettled().describe(OPERATOR, true));
+                    "expected " + objects.size() + " creates; last round: " + atDestination.describe(OPERATOR, true));
             row("", "  " + name + ": operator reads at the destination (last round)",
-                    last.destinationSettled().reads(OPERATOR) + " GET, " + last.destinationSettled().watches(OPERATOR)
-                            + " WATCH", last.destinationSettled().describe(OPERATOR, false));
+                    atDestination.reads(OPERATOR) + " GET, " + atDestination.watches(OPERATOR) + " WATCH",
+                    atDestination.describe(OPERATOR, false));
             row("", "  " + name + ": operator writes at the source (every round)",
-                    phases.stream().map(p -> Long.toString(p.sourceSettled().writes(OPERATOR)))
+                    all.stream().map(p -> Long.toString(p.untilSettled(SOURCE).writes(OPERATOR)))
                             .collect(Collectors.joining(", ")),
-                    "last round: " + last.sourceSettled().describe(OPERATOR, true));
-            row("", "  " + name + ": reconciler calls until quiet (every round)", phases.stream()
-                    .map(p -> Long.toString(p.executions())).collect(Collectors.joining(", ")),
+                    "last round: " + last.untilSettled(SOURCE).describe(OPERATOR, true));
+            row("", "  " + name + ": reconciler calls until quiet (every round)", all.stream()
+                    .map(p -> Long.toString(p.calls().executions())).collect(Collectors.joining(", ")),
                     String.format(Locale.ROOT, "last round: %.2f s in reconciler calls, %.2f s of it CPU (%.2f ms CPU "
-                            + "per call)", last.callNanos() / 1e9, last.callCpuNanos() / 1e9,
-                            last.callCpuNanos() / 1e6 / Math.max(1, last.executions())));
-        }
-
-        /** Rounds 2 and later (the first runs in a cold JVM), or round 1 if it is the only one. */
-        private List<Phase> warm(List<Phase> phases) {
-            return phases.size() > 1 ? phases.subList(1, phases.size()) : phases;
-        }
-
-        private String perRound(List<Phase> convergences, List<Phase> floors) {
-            List<String> ratios = new ArrayList<>();
-            for (int i = 0; i < convergences.size(); i++) {
-                ratios.add(String.format(Locale.ROOT, "%.2fx", convergences.get(i).seconds() / floors.get(i).seconds()));
-            }
-            return String.join(", ", ratios);
+                            + "per call)", last.calls().nanos() / 1e9, last.calls().cpuNanos() / 1e9,
+                            last.calls().cpuNanos() / 1e6 / Math.max(1, last.calls().executions())));
         }
 
         void latency(LatencyRun run) {
@@ -1188,7 +964,7 @@ class KRMSyncerBenchmark {
             row("2", "update latency, source patch sent -> copy seen at the destination: p50 / p99",
                     String.format(Locale.ROOT, "%.2f / %.2f ms", pct(l, 50), pct(l, 99)),
                     String.format(Locale.ROOT, "p90 %.2f, max %.2f, mean %.2f ms; %d updates in %.1f s", pct(l, 90),
-                            pct(l, 100), Arrays.stream(l).average().orElse(0) / 1e6, l.length, run.wallNanos() / 1e9));
+                            pct(l, 100), Arrays.stream(l).average().orElse(0) / 1e6, l.length, run.phase().seconds()));
             for (BenchKind kind : BenchKind.values()) {
                 long[] k = s.stream().filter(u -> u.kind() == kind).mapToLong(UpdateSample::latency).sorted().toArray();
                 row("", "  " + kind.kind + ": p50 / p99", String.format(Locale.ROOT, "%.2f / %.2f ms", pct(k, 50),
@@ -1204,83 +980,81 @@ class KRMSyncerBenchmark {
                     UpdateSample::writeAnswered), "");
             row("", "  write answered -> seen by the benchmark's watch",
                     segment(s, UpdateSample::writeAnswered, UpdateSample::seen), "");
-            row("", "  operator writes at the destination / per update",
-                    run.destination().writes(OPERATOR) + String.format(Locale.ROOT, " / %.3f",
-                            run.destination().writes(OPERATOR) / (double) s.size()),
-                    run.destination().describe(OPERATOR, false));
-            row("", "  operator writes at the source / per update",
-                    run.source().writes(OPERATOR) + String.format(Locale.ROOT, " / %.3f",
-                            run.source().writes(OPERATOR) / (double) s.size()),
-                    run.source().describe(OPERATOR, true));
+            latencyCostRows(run);
+        }
+
+        /** What the updates cost: writes at each server, reconciler calls, the JVM's CPU. */
+        private void latencyCostRows(LatencyRun run) {
+            int updated = run.samples().size();
+            RequestCounts atDestination = run.phase().untilSettled(DESTINATION);
+            RequestCounts atSource = run.phase().untilSettled(SOURCE);
+            ReconcileTracker.Calls calls = run.phase().calls();
+            row("", "  operator writes at the destination / per update", atDestination.writes(OPERATOR)
+                    + String.format(Locale.ROOT, " / %.3f", atDestination.writes(OPERATOR) / (double) updated),
+                    atDestination.describe(OPERATOR, false));
+            row("", "  operator writes at the source / per update", atSource.writes(OPERATOR)
+                    + String.format(Locale.ROOT, " / %.3f", atSource.writes(OPERATOR) / (double) updated),
+                    atSource.describe(OPERATOR, true));
             row("", "  reconciler calls (per update) / failures", String.format(Locale.ROOT, "%d (%.2f) / %d",
-                    run.executions(), run.executions() / (double) s.size(), run.failures()),
-                    String.format(Locale.ROOT, "%.2f ms per call, %.2f ms of it CPU", run.callNanos() / 1e6
-                            / Math.max(1, run.executions()), run.callCpuNanos() / 1e6 / Math.max(1, run.executions())));
-            row("", "  JVM CPU per update", String.format(Locale.ROOT, "%.2f ms", run.cpu().cpuNanos() / 1e6 / s.size()),
-                    run.cpu().summary() + "; " + run.cpu().top(6));
+                    calls.executions(), calls.executions() / (double) updated, calls.failures()),
+                    String.format(Locale.ROOT, "%.2f ms per call, %.2f ms of it CPU", calls.nanos() / 1e6
+                            / Math.max(1, calls.executions()), calls.cpuNanos() / 1e6 / Math.max(1, calls.executions())));
+            row("", "  JVM CPU per update", String.format(Locale.ROOT, "%.2f ms",
+                    run.phase().cpu().cpuNanos() / 1e6 / updated),
+                    run.phase().cpu().summary() + "; " + run.phase().cpu().top(6));
         }
 
-        private String segment(List<UpdateSample> samples, java.util.function.ToLongFunction<UpdateSample> from,
-                java.util.function.ToLongFunction<UpdateSample> to) {
-            long[] values = samples.stream().filter(s -> from.applyAsLong(s) > 0 && to.applyAsLong(s) > 0)
-                    .mapToLong(s -> to.applyAsLong(s) - from.applyAsLong(s)).sorted().toArray();
-            if (values.length == 0) {
-                return "n/a";
-            }
-            return String.format(Locale.ROOT, "p50 %.2f, p99 %.2f ms%s", pct(values, 50), pct(values, 99),
-                    values.length < samples.size() ? " (" + values.length + " of " + samples.size() + ")" : "");
-        }
-
-        void restarts(List<Phase> restarts, List<Phase[]> suspensions) {
-            Phase last = restarts.getLast();
+        void restarts() {
+            Phase last = phases.last(RESTARTS);
+            List<Phase> suspends = phases.all(SUSPENSIONS);
+            List<Phase> resumes = phases.all(RESUMPTIONS);
             row("3", "restart, nothing changed: operator writes at the destination (every round)",
-                    restarts.stream().map(p -> Long.toString(p.destinationSettled().writes(OPERATOR)))
-                            .collect(Collectors.joining(", ")),
-                    "target 0; last round: " + last.destinationSettled().describe(OPERATOR, true));
-            row("", "  operator writes at the source (every round)", restarts.stream()
-                    .map(p -> Long.toString(p.sourceSettled().writes(OPERATOR))).collect(Collectors.joining(", ")),
-                    "last round: " + last.sourceSettled().describe(OPERATOR, true));
-            row("", "  operator reads at the destination (last round)", last.destinationSettled().reads(OPERATOR)
-                    + " GET, " + last.destinationSettled().watches(OPERATOR) + " WATCH",
-                    last.destinationSettled().describe(OPERATOR, false));
+                    everyRound(RESTARTS, DESTINATION),
+                    "target 0; last round: " + last.untilSettled(DESTINATION).describe(OPERATOR, true));
+            row("", "  operator writes at the source (every round)", everyRound(RESTARTS, SOURCE),
+                    "last round: " + last.untilSettled(SOURCE).describe(OPERATOR, true));
+            row("", "  operator reads at the destination (last round)", reads(last), last.untilSettled(DESTINATION)
+                    .describe(OPERATOR, false));
             row("", "  start -> SDK started / Synced / quiet (last round)",
-                    secs(last.lastCreateNanos() - last.startNanos()) + " / "
+                    secs(last.markNanos() - last.startNanos()) + " / "
                             + secs(last.convergedNanos() - last.startNanos()) + " / "
                             + secs(last.settledNanos() - last.startNanos()),
-                    String.format(Locale.ROOT, "reconciler calls %d, %.2f s CPU in them", last.executions(),
-                            last.callCpuNanos() / 1e9));
+                    String.format(Locale.ROOT, "reconciler calls %d, %.2f s CPU in them", last.calls().executions(),
+                            last.calls().cpuNanos() / 1e9));
             row("3", "suspend -> resume, nothing changed: operator writes at the destination (every round)",
-                    suspensions.stream().map(p -> p[0].destinationSettled().writes(OPERATOR) + "+"
-                            + p[1].destinationSettled().writes(OPERATOR)).collect(Collectors.joining(", ")),
-                    "target 0 (suspend + resume); last round: " + suspensions.getLast()[1].destinationSettled()
-                            .describe(OPERATOR, true));
+                    suspendAndResume(suspends, resumes, DESTINATION), "target 0 (suspend + resume); last round: "
+                            + resumes.getLast().untilSettled(DESTINATION).describe(OPERATOR, true));
             row("", "  operator writes at the source, suspend + resume (every round)",
-                    suspensions.stream().map(p -> p[0].sourceSettled().writes(OPERATOR) + "+"
-                            + p[1].sourceSettled().writes(OPERATOR)).collect(Collectors.joining(", ")),
-                    "last round: " + suspensions.getLast()[0].sourceSettled().describe(OPERATOR, true) + " + "
-                            + suspensions.getLast()[1].sourceSettled().describe(OPERATOR, true));
-            row("", "  operator reads at the destination on resume (last round)",
-                    suspensions.getLast()[1].destinationSettled().reads(OPERATOR) + " GET, "
-                            + suspensions.getLast()[1].destinationSettled().watches(OPERATOR) + " WATCH",
-                    suspensions.getLast()[1].destinationSettled().describe(OPERATOR, false));
+                    suspendAndResume(suspends, resumes, SOURCE),
+                    "last round: " + suspends.getLast().untilSettled(SOURCE).describe(OPERATOR, true) + " + "
+                            + resumes.getLast().untilSettled(SOURCE).describe(OPERATOR, true));
+            row("", "  operator reads at the destination on resume (last round)", reads(resumes.getLast()),
+                    resumes.getLast().untilSettled(DESTINATION).describe(OPERATOR, false));
         }
 
-        private String interference(Phase p) {
-            return p.cpu().othersNanos() < 0 ? ""
-                    : String.format(Locale.ROOT, "%.1f / %.1f", p.cpu().othersNanos() / 1e9, p.cpu().stealNanos() / 1e9);
+        /** The operator's writes at {@code server} in each round's phase of this kind: "0, 0, 0". */
+        private String everyRound(String kind, String server) {
+            return phases.all(kind).stream().map(p -> Long.toString(p.untilSettled(server).writes(OPERATOR)))
+                    .collect(Collectors.joining(", "));
+        }
+
+        /** "0+0, 0+0": the operator's writes at {@code server} on suspend and on resume, each round. */
+        private String suspendAndResume(List<Phase> suspends, List<Phase> resumes, String server) {
+            List<String> rounds = new ArrayList<>();
+            for (int i = 0; i < suspends.size(); i++) {
+                rounds.add(suspends.get(i).untilSettled(server).writes(OPERATOR) + "+"
+                        + resumes.get(i).untilSettled(server).writes(OPERATOR));
+            }
+            return String.join(", ", rounds);
+        }
+
+        private String reads(Phase p) {
+            RequestCounts atDestination = p.untilSettled(DESTINATION);
+            return atDestination.reads(OPERATOR) + " GET, " + atDestination.watches(OPERATOR) + " WATCH";
         }
 
         private String perObject(Phase p) {
             return String.format(Locale.ROOT, "%.2f", p.cpu().cpuNanos() / 1e6 / objects.size());
         }
-
-    }
-
-    /** The in-memory servers log every request at INFO; held so that the level set on it stays. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger
-            .getLogger("io.fabric8.mockwebserver");
-
-    static {
-        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 }

@@ -7,12 +7,13 @@ import java.text.ParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
-/** What the benchmarks compute and print the same way: percentiles, medians, durations, and JFR windows. */
+/** What the benchmarks compute and print the same way: percentiles, medians, ratios, durations, and JFR windows. */
 final class Measurements {
 
     private Measurements() {
@@ -56,6 +57,25 @@ final class Measurements {
 
     static String twoDecimalsOf(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    /** "1.10x, 0.82x": ratios, e.g. one per round. */
+    static String ratios(List<Double> ratios) {
+        return ratios.stream().map(r -> String.format(Locale.ROOT, "%.2fx", r)).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * p50 and p99 of one segment of the samples' latency ({@code from} to {@code to}, System.nanoTime), over the samples
+     * where both moments are known (a moment not seen is 0 or -1).
+     */
+    static <T> String segment(List<T> samples, ToLongFunction<T> from, ToLongFunction<T> to) {
+        long[] values = samples.stream().filter(s -> from.applyAsLong(s) > 0 && to.applyAsLong(s) > 0)
+                .mapToLong(s -> to.applyAsLong(s) - from.applyAsLong(s)).sorted().toArray();
+        if (values.length == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "p50 %.2f, p99 %.2f ms%s", pct(values, 50), pct(values, 99),
+                values.length < samples.size() ? " (" + values.length + " of " + samples.size() + ")" : "");
     }
 
     /**

@@ -6,30 +6,27 @@ import static io.krmsync.benchmark.Measurements.median;
 import static io.krmsync.benchmark.Measurements.pct;
 import static io.krmsync.benchmark.Measurements.range;
 import static io.krmsync.benchmark.Measurements.secs;
+import static io.krmsync.benchmark.Measurements.segment;
 
 import java.io.IOException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
-
-import jdk.jfr.Recording;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,18 +34,14 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationService;
-import io.krmsync.benchmark.PropagationClusters.Counts;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter.Category;
 import io.krmsync.clusters.ClusterKubeconfig;
@@ -58,26 +51,22 @@ import io.krmsync.clusters.ClustersConfig;
 import io.krmsync.clusters.InvalidKubeconfigException;
 import io.krmsync.clusters.Kubeconfigs;
 import io.krmsync.clusters.LocalClusterConfig;
-import io.krmsync.leadership.Leadership;
-import io.krmsync.clusters.RemoteCluster;
 import io.krmsync.clusters.RemoteClients;
+import io.krmsync.clusters.RemoteCluster;
+import io.krmsync.leadership.Leadership;
 import io.krmsync.propagation.PropagationConfig;
 import io.krmsync.propagation.PropagationReconciler;
-import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
-import io.krmsync.sync.EventRecorder;
 import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
-import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.SmallRyeConfig;
 
 /**
  * PropagationReconciler benchmark: one local and ten provider in-memory API servers ({@link PropagationClusters}),
- * the operator built with the operator SDK directly (no Quarkus, as the ConfigMapSyncer benchmark does), so that it can
- * be stopped and a fresh one started against the same servers. Prints a table of figures (and writes it to
- * target/benchmark-reports/propagation.txt); asserts only that the copies arrived, never anything about time.
+ * the operator built with the operator SDK directly ({@link RunningOperator}, no Quarkus, as in the other benchmarks),
+ * so that it can be stopped and a fresh one started against the same servers. Prints a table of figures (and writes it
+ * to target/benchmark-reports/propagation.txt); asserts only that the copies arrived, never anything about time.
  * <p>
  * Figures: (1) latency from a local update to all providers updated, p50/p99 over {@code updates} updates, with 3 and
  * with 10 providers; (3) the same with one of 10 providers stopped, once the registry has noticed, and what happens
@@ -97,7 +86,7 @@ class PropagationBenchmark {
     static final String LOCAL = PropagationClusters.LOCAL;
     static final String PROBE = PropagationClusters.PROBE;
     static final String NAMESPACE = "default";
-    static final String OPERATOR = "operator";
+    static final String OPERATOR = RequestCounter.OPERATOR;
     static final String DRIVER = "benchmark-driver";
     static final String WATCHER = "benchmark-watcher";
     static final String FLOOR = "benchmark-floor";
@@ -106,39 +95,47 @@ class PropagationBenchmark {
     static final String BENCH_LABEL = "krm-sync-benchmark";
     static final String BENCH_VALUE = "propagation";
 
-    private static final String P = "benchmark.propagation.";
-    private final int updates = Integer.getInteger(P + "updates", 1000);
-    private final int warmup = Integer.getInteger(P + "warmup", 200);
-    private final int sourceCount = Integer.getInteger(P + "sources", 1000);
-    private final int fewProviders = Integer.getInteger(P + "fewProviders", 3);
-    private final int rounds = Math.max(1, Integer.getInteger(P + "rounds", 3));
-    private final int keyCount = Integer.getInteger(P + "keys", 5);
-    private final long pauseMillis = Long.getLong(P + "pauseMillis", 20);
-    private final long quietMillis = Long.getLong(P + "quietMillis", 3000);
-    private final int floorThreads = Integer.getInteger(P + "floorThreads",
-            ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER);
-    private final Duration timeout = Duration.ofSeconds(Long.getLong(P + "timeoutSeconds", 600));
-    private final Duration deletionLimit = Duration.ofSeconds(Long.getLong(P + "deletionSeconds", 120));
-    private final boolean jfr = Boolean.getBoolean(P + "jfr");
-    private final Path reportFile = Path.of(System.getProperty(P + "report",
-            "target/benchmark-reports/propagation.txt"));
+    /** The phases count the requests of every provider together, and of the local server ({@link #LOCAL}). */
+    private static final String PROVIDERS = "providers";
+    /** The phases of every round. */
+    private static final String FLOORS = "floor";
+    private static final String WATCHED_FLOORS = "floor with the watches";
+    private static final String CONVERGENCES = "convergence";
 
+    // The servers come first: the harness counts their requests.
     private final PropagationClusters clusters = new PropagationClusters();
+    private List<String> providers;
+    private final Report report = new Report();
+    private final BenchmarkHarness harness = new BenchmarkHarness("benchmark.propagation.", report,
+            "target/benchmark-reports/propagation.txt", 600, "propagation-")
+            .counting(PROVIDERS, () -> providerCounts(providers))
+            .counting(LOCAL, () -> clusters.counter(LOCAL).snapshot())
+            .operatorWrites(this::lastOperatorWrite);
+    private final int updates = harness.integer("updates", 1000);
+    private final int warmup = harness.integer("warmup", 200);
+    private final int sourceCount = harness.integer("sources", 1000);
+    private final int fewProviders = harness.integer("fewProviders", 3);
+    private final int rounds = Math.max(1, harness.integer("rounds", 3));
+    private final int keyCount = harness.integer("keys", 5);
+    private final long pauseMillis = harness.number("pauseMillis", 20);
+    private final int floorThreads = harness.integer("floorThreads",
+            ConfigurationService.DEFAULT_RECONCILIATION_THREADS_NUMBER);
+    private final Duration deletionLimit = Duration.ofSeconds(harness.number("deletionSeconds", 120));
+
     private final Map<String, ProviderWatch> watches = new ConcurrentHashMap<>();
     /** One client per provider for the benchmark's own lists and deletes (a client each time would churn files). */
     private final Map<String, KubernetesClient> readers = new ConcurrentHashMap<>();
     private final Object probeLock = new Object();
-    private final Report report = new Report();
+    private final Rounds phases = new Rounds();
     private Map<String, String> properties;
     private KubernetesClient driver;
-    private List<String> providers;
     private List<String> sourceNames;
     private Map<String, String> sourceData;
     private long probeSeq;
+    private RunningOperator<OperatorProbe> operator;
 
     @Test
     void propagation() throws Exception {
-        RunningOperator operator = null;
         try {
             properties = clusters.start();
             providers = clusters.providers();
@@ -150,70 +147,15 @@ class PropagationBenchmark {
             setUpSources();
             report.setup(properties);
 
-            // 1: latency with few, then with all providers.
-            List<String> few = providers.subList(0, Math.min(fewProviders, providers.size()));
-            operator = startOperator(few);
-            awaitProbe(probeSeq, few);
-            awaitQuiet(operator, System.nanoTime(), 1);
-            LatencyRun fewRun = latency("1", "latency, " + few.size() + " providers", operator, few, warmup);
-            operator.stop();
-            operator = null;
-
-            operator = startOperator(providers);
-            awaitProbe(probeSeq, providers);
-            awaitQuiet(operator, System.nanoTime(), 1);
-            LatencyRun allRun = latency("1", "latency, " + providers.size() + " providers", operator, providers, warmup);
-
-            // 3: one provider unreachable, noticed by the registry first; then back; then all reachable again.
-            String victim = providers.getLast();
-            List<String> reachable = providers.subList(0, providers.size() - 1);
-            int victimPort = clusters.port(victim);
-            long noticed = stopProvider(operator, victim);
-            LatencyRun downRun = latency("3", "latency, " + victim + " stopped (" + reachable.size() + " of "
-                    + providers.size() + " reachable)", operator, reachable, Math.min(warmup, 50));
-            long recovered = restartProvider(operator, victim, victimPort);
-            staleAfterReturn(operator, victim);
-            LatencyRun againRun = latency("1", "latency, " + providers.size() + " providers, again after "
-                    + victim + " came back", operator, providers, Math.min(warmup, 50));
-            report.latency(fewRun, allRun, downRun, againRun, noticed, recovered);
-
-            // 3, before the registry notices: a provider stops while updates keep coming.
-            unnoticedStop(operator, victim, victimPort, reachable);
-            operator.stop();
-            operator = null;
-
+            latencyFigures();
             // 2: convergence against the floor; 4: restart with nothing changed (last round).
-            List<Phase> floors = new ArrayList<>();
-            List<Phase> watchedFloors = new ArrayList<>();
-            List<Phase> convergences = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                floors.add(floor("floor-" + round, false));
-                deleteFloorCopies();
-                watchedFloors.add(floor("floor-watched-" + round, true));
-                deleteFloorCopies();
-                createSources();
-                Phase convergence = converge("convergence-" + round);
-                operator = convergence.operator();
-                convergences.add(convergence);
-                report.round(round, floors.getLast(), watchedFloors.getLast(), convergence);
-                if (round == rounds) {
-                    operator.stop();
-                    operator = null;
-                    Phase restart = restart();
-                    operator = restart.operator();
-                    report.restart(restart);
-                }
-                Phase deletion = deleteSources("deletion-" + round, operator);
-                report.deletion(round, deletion);
-                operator.stop();
-                operator = null;
+                round(round);
             }
-            report.convergence(floors, watchedFloors, convergences);
+            report.convergence();
         } finally {
-            if (operator != null) {
-                operator.stop();
-            }
-            report.print(reportFile);
+            stopOperator();
+            harness.printReport();
             watches.values().forEach(ProviderWatch::close);
             readers.values().forEach(KubernetesClient::close);
             if (driver != null) {
@@ -223,14 +165,66 @@ class PropagationBenchmark {
         }
     }
 
+    /**
+     * Figures 1 and 3: latency with few, then with all providers; one provider stopped (noticed by the registry
+     * first), back, all reachable again; last, a provider stopped while updates keep coming.
+     */
+    private void latencyFigures() throws Exception {
+        List<String> few = providers.subList(0, Math.min(fewProviders, providers.size()));
+        startOperator(few);
+        awaitProbe(probeSeq, few);
+        harness.awaitQuiet(operator, System.nanoTime(), 1);
+        LatencyRun fewRun = latency("1", "latency, " + few.size() + " providers", few, warmup);
+        stopOperator();
+
+        startOperator(providers);
+        awaitProbe(probeSeq, providers);
+        harness.awaitQuiet(operator, System.nanoTime(), 1);
+        LatencyRun allRun = latency("1", "latency, " + providers.size() + " providers", providers, warmup);
+
+        // 3: one provider unreachable, noticed by the registry first; then back; then all reachable again.
+        String victim = providers.getLast();
+        List<String> reachable = providers.subList(0, providers.size() - 1);
+        int victimPort = clusters.port(victim);
+        long noticed = stopProvider(victim);
+        LatencyRun downRun = latency("3", "latency, " + victim + " stopped (" + reachable.size() + " of "
+                + providers.size() + " reachable)", reachable, Math.min(warmup, 50));
+        long recovered = restartProvider(victim, victimPort);
+        staleAfterReturn(victim);
+        LatencyRun againRun = latency("1", "latency, " + providers.size() + " providers, again after "
+                + victim + " came back", providers, Math.min(warmup, 50));
+        report.latency(fewRun, allRun, downRun, againRun, noticed, recovered);
+
+        // 3, before the registry notices: a provider stops while updates keep coming.
+        unnoticedStop(victim, victimPort, reachable);
+        stopOperator();
+    }
+
+    /**
+     * Figure 2, one round: the floor, without and with the operator's watches; the sources created and a fresh operator
+     * converging; in the last round figure 4, a restart; the sources deleted.
+     */
+    private void round(int round) throws Exception {
+        phases.add(FLOORS, floor("floor-" + round, false));
+        deleteFloorCopies();
+        phases.add(WATCHED_FLOORS, floor("floor-watched-" + round, true));
+        deleteFloorCopies();
+        createSources();
+        Phase convergence = converge("convergence-" + round);
+        phases.add(CONVERGENCES, convergence);
+        report.round(round, convergence);
+        if (round == rounds) {
+            stopOperator();
+            report.restart(restart());
+        }
+        report.deletion(round, deleteSources("deletion-" + round));
+        stopOperator();
+    }
+
     // --- set-up -------------------------------------------------------------------------------------------------
 
     private void setUpSources() {
-        sourceData = new TreeMap<>();
-        for (int i = 0; i < keyCount; i++) {
-            sourceData.put(String.format(Locale.ROOT, "key-%02d", i),
-                    String.format(Locale.ROOT, "value-%02d-", i) + "x".repeat(48));
-        }
+        sourceData = BenchmarkHarness.sourceData(keyCount);
         sourceNames = new ArrayList<>();
         for (int i = 1; i <= sourceCount; i++) {
             sourceNames.add(String.format(Locale.ROOT, "bench-%04d", i));
@@ -256,78 +250,46 @@ class PropagationBenchmark {
 
     // --- the operator -------------------------------------------------------------------------------------------
 
-    record RunningOperator(Operator operator, ClusterRegistry registry, OperatorProbe probe,
-            SimpleMeterRegistry meters, List<String> providers, KubernetesClient client, long startNanos,
-            long startedNanos) {
-
-        void stop() {
-            operator.stop();
-            // What the registry's @PreDestroy does: every cluster removed, its client closed, its probe stopped.
-            registry.update(ClusterSource.FLAG, List.of(), List.of());
-            client.close();
-        }
-
-        RemoteCluster.State state(String provider) {
-            return registry.get(provider).map(RemoteCluster::state).orElse(null);
-        }
-    }
-
     /**
-     * The operator as the Quarkus application wires it, minus Quarkus: its own local client, a ClusterRegistry fed
-     * the providers' kubeconfig files as KubeconfigFileSource does, the SDK with server-side apply off (as
-     * {@code quarkus.operator-sdk.enable-ssa=false}) and every other SDK default (50 reconciliation threads), and
-     * PropagationReconciler with its settings read through SmallRye Config from the same properties.
+     * A fresh operator as the Quarkus application wires PropagationReconciler: a ClusterRegistry fed the providers'
+     * kubeconfig files as KubeconfigFileSource does, and the settings read through SmallRye Config from the same
+     * properties.
      */
-    private RunningOperator startOperator(List<String> providerNames) throws IOException, InvalidKubeconfigException {
+    private void startOperator(List<String> providerNames) throws IOException, InvalidKubeconfigException {
         SmallRyeConfig config = config();
         ClustersConfig clustersConfig = config.getConfigMapping(ClustersConfig.class);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl(clusters.url(LOCAL)).withUserAgent("krm-sync-operator").build()).build();
-        KubernetesSerialization serialization = client.getKubernetesSerialization();
-        ClusterRegistry registry = new ClusterRegistry(client, new RemoteClients(serialization, clustersConfig), clustersConfig);
+        KubernetesClient client = RunningOperator.clientOf(clusters.url(LOCAL));
+        ClusterRegistry registry = new ClusterRegistry(client,
+                new RemoteClients(client.getKubernetesSerialization(), clustersConfig), clustersConfig);
         List<ClusterKubeconfig> kubeconfigs = new ArrayList<>();
         for (String provider : providerNames) {
             Path file = clusters.kubeconfig(provider);
             kubeconfigs.addAll(Kubeconfigs.parse(Kubeconfigs.clusterNameOf(file), "file " + file,
                     Files.readString(file), file.toAbsolutePath().getParent(), clustersConfig.insecure().policy()));
         }
-        OperatorProbe probe = new OperatorProbe();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        SyncMetrics metrics = new SyncMetrics(meters);
-        Operator operator = new Operator(overrider -> overrider.withKubernetesClient(client)
-                .withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false)
-                .withMetrics(probe));
-        operator.register(new PropagationReconciler(new CopyEngine(serialization, metrics), registry,
-                new EventRecorder(client), metrics, config.getConfigMapping(PropagationConfig.class), client,
-                config.getConfigMapping(LocalClusterConfig.class), new Leadership(meters)));
-        long start = System.nanoTime();
-        registry.update(ClusterSource.FLAG, kubeconfigs, List.of());
-        operator.start(); // returns once the SDK's informer (the local sources) has synced
-        return new RunningOperator(operator, registry, probe, meters, List.copyOf(providerNames), client, start,
-                System.nanoTime());
+        operator = RunningOperator.with(client, new OperatorProbe(registry))
+                .beforeStart(() -> registry.update(ClusterSource.FLAG, kubeconfigs, List.of()))
+                // What the registry's @PreDestroy does: every cluster removed, its client closed, its probe stopped.
+                .afterStop(() -> registry.update(ClusterSource.FLAG, List.of(), List.of()))
+                .start(parts -> new PropagationReconciler(parts.copyEngine(), registry, parts.events(), parts.metrics(),
+                        config.getConfigMapping(PropagationConfig.class), client,
+                        config.getConfigMapping(LocalClusterConfig.class), new Leadership(parts.meters())));
     }
 
-    private void awaitReachable(RunningOperator operator, List<String> providerNames) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!providerNames.stream().allMatch(p -> operator.state(p) == RemoteCluster.State.REACHABLE)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("providers not reachable: " + providerNames.stream()
-                        .map(p -> p + "=" + operator.state(p)).toList());
-            }
-            Thread.sleep(10);
+    private void stopOperator() {
+        if (operator != null) {
+            operator.stop();
+            operator = null;
         }
     }
 
-    /**
-     * Waits until the operator has done nothing for the quiet period: no reconciliation submitted, running or
-     * finished, no event received, no write by it at any server; and at least {@code minExecutions} reconciler calls.
-     *
-     * @return when it last did something
-     */
-    private long awaitQuiet(RunningOperator operator, long from, long minExecutions) throws InterruptedException {
-        return operator.probe().awaitQuiet(from, minExecutions, this::lastOperatorWrite,
-                Duration.ofMillis(quietMillis), timeout);
+    private void awaitReachable(List<String> providerNames) throws InterruptedException {
+        harness.await(() -> providerNames.stream().allMatch(p -> state(p) == RemoteCluster.State.REACHABLE), 10,
+                () -> "providers not reachable: " + providerNames.stream().map(p -> p + "=" + state(p)).toList());
+    }
+
+    private RemoteCluster.State state(String provider) {
+        return operator.probe().state(provider);
     }
 
     private long lastOperatorWrite() {
@@ -338,10 +300,18 @@ class PropagationBenchmark {
         return last;
     }
 
-    /** {@link ReconcileTracker}, and when each probe version's reconcile began. */
+    /**
+     * {@link ReconcileTracker}, and what the benchmark asks the running operator: when each probe version's reconcile
+     * began, and the state its cluster registry gives each provider.
+     */
     static final class OperatorProbe extends ReconcileTracker {
 
         private final Map<String, Long> probeStarted = new ConcurrentHashMap<>();
+        private final ClusterRegistry registry;
+
+        OperatorProbe(ClusterRegistry registry) {
+            this.registry = registry;
+        }
 
         @Override
         void started(HasMetadata resource, long nanos) {
@@ -355,32 +325,30 @@ class PropagationBenchmark {
             Long started = probeStarted.remove(resourceVersion);
             return started == null ? -1 : started;
         }
+
+        RemoteCluster.State state(String provider) {
+            return registry.get(provider).map(RemoteCluster::state).orElse(null);
+        }
     }
 
     // --- observing the providers --------------------------------------------------------------------------------
 
     /**
      * The benchmark's own view of one provider: a watch (own client, own connection) on every propagation copy in the
-     * namespace, recording when each copy was last seen and with which data, and the latest probe sequence number.
+     * namespace, recording each copy's data by name ({@link #copies}), and the latest probe sequence number.
      */
     private final class ProviderWatch implements Watcher<ConfigMap> {
-
-        record Seen(Map<String, String> data, long nanos) {
-        }
 
         record ProbeSeen(long seq, long nanos) {
         }
 
-        private final String provider;
         private final KubernetesClient client;
         private final Watch watch;
-        private final Map<String, Seen> copies = new ConcurrentHashMap<>();
-        private final AtomicLong lastDeletion = new AtomicLong();
+        private final SeenCopies<Map<String, String>> copies;
         private volatile ProbeSeen probe = new ProbeSeen(-1, 0);
-        private volatile WatcherException closed;
 
         ProviderWatch(String provider) {
-            this.provider = provider;
+            this.copies = new SeenCopies<>("the benchmark's watch on " + provider);
             this.client = clusters.client(provider, WATCHER);
             this.watch = client.configMaps().inNamespace(NAMESPACE)
                     .withLabel(TrackingMetadata.MANAGED_BY_LABEL, "propagation").watch(this);
@@ -403,65 +371,124 @@ class PropagationBenchmark {
                 return;
             }
             if (action == Action.DELETED) {
-                copies.remove(name);
-                lastDeletion.accumulateAndGet(now, Math::max);
+                copies.deleted(name, now);
             } else {
-                copies.put(name, new Seen(copy.getData() == null ? Map.of() : copy.getData(), now));
+                copies.seen(name, copy.getData() == null ? Map.of() : copy.getData(), now);
             }
         }
 
         @Override
         public void onClose(WatcherException cause) {
-            closed = cause;
+            copies.closed(cause);
         }
 
         void close() {
             watch.close();
             client.close();
         }
-
-        /** When the last of the sources' copies arrived with the expected data, or -1 while some have not. */
-        long allSeenAt(List<String> names, Map<String, String> expected) {
-            long last = 0;
-            for (String name : names) {
-                Seen seen = copies.get(name);
-                if (seen == null || !expected.equals(seen.data())) {
-                    return -1;
-                }
-                last = Math.max(last, seen.nanos());
-            }
-            return last;
-        }
-
-        long noneSeenAt(List<String> names) {
-            return names.stream().anyMatch(copies::containsKey) ? -1 : lastDeletion.get();
-        }
-
-        long seenCount(List<String> names) {
-            return names.stream().filter(copies::containsKey).count();
-        }
-    }
-
-    private void checkWatches() {
-        watches.values().forEach(w -> {
-            if (w.closed != null) {
-                throw new AssertionError("the benchmark's watch on " + w.provider + " closed", w.closed);
-            }
-        });
     }
 
     /** Waits until every one of {@code targets} has shown the probe at {@code seq} or later. */
     private void awaitProbe(long seq, List<String> targets) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + harness.timeout().toNanos();
         synchronized (probeLock) {
             while (!targets.stream().allMatch(p -> watches.get(p).probe.seq() >= seq)) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("probe " + seq + " did not reach " + targets.stream()
-                            .filter(p -> watches.get(p).probe.seq() < seq).toList() + " within " + timeout);
+                            .filter(p -> watches.get(p).probe.seq() < seq).toList() + " within " + harness.timeout());
                 }
                 probeLock.wait(100);
             }
         }
+    }
+
+    /** Waits until every provider's watch has shown every source's copy with the source's data; then confirms. */
+    private long awaitCopies(long start) throws InterruptedException {
+        return harness.awaitSeen(start, 20, () -> lastSeen(watch -> watch.copies.allSeenAt(sourceNames, sourceData)),
+                this::serversHaveAllCopies, () -> "the copies did not converge within " + harness.timeout()
+                        + "; seen: " + providers.stream().map(p -> p + "=" + watches.get(p).copies.count(sourceNames))
+                                .toList());
+    }
+
+    /** @return when the last copy was seen deleted, or -1 if some are still there after {@code limit} */
+    private long awaitNoCopies(long start, Duration limit) throws InterruptedException {
+        return harness.awaitSeen(start, limit, 20, () -> lastSeen(watch -> watch.copies.noneSeenAt(sourceNames)),
+                () -> providers.stream().allMatch(p -> {
+                    try {
+                        return benchCopies(p).isEmpty();
+                    } catch (RuntimeException e) { // the servers may be out of file descriptors for a while
+                        return false;
+                    }
+                }));
+    }
+
+    private long awaitNoCopies(long start) throws InterruptedException {
+        long done = awaitNoCopies(start, harness.timeout());
+        if (done < 0) {
+            throw new AssertionError("copies not deleted within " + harness.timeout());
+        }
+        return done;
+    }
+
+    /** The latest of every provider watch's {@code seenAt}, or -1 while one of them has not seen it. */
+    private long lastSeen(ToLongFunction<ProviderWatch> seenAt) {
+        watches.values().forEach(watch -> watch.copies.check());
+        long last = 0;
+        for (String provider : providers) {
+            long at = seenAt.applyAsLong(watches.get(provider));
+            if (at < 0) {
+                return -1;
+            }
+            last = Math.max(last, at);
+        }
+        return last;
+    }
+
+    private KubernetesClient reader(String provider) {
+        return readers.computeIfAbsent(provider, p -> clusters.client(p, DRIVER));
+    }
+
+    private List<ConfigMap> benchCopies(String provider) {
+        return reader(provider).configMaps().inNamespace(NAMESPACE).withLabel(BENCH_LABEL, BENCH_VALUE).list()
+                .getItems();
+    }
+
+    private boolean serversHaveAllCopies() {
+        for (String provider : providers) {
+            Map<String, Map<String, String>> copies = benchCopies(provider).stream()
+                    .collect(Collectors.toMap(cm -> cm.getMetadata().getName(),
+                            cm -> cm.getData() == null ? Map.<String, String> of() : cm.getData()));
+            if (!sourceNames.stream().allMatch(name -> sourceData.equals(copies.get(name)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private RequestCounts providerCounts(Collection<String> targets) {
+        RequestCounts sum = RequestCounts.EMPTY;
+        for (String provider : targets) {
+            sum = sum.plus(clusters.counter(provider).snapshot());
+        }
+        return sum;
+    }
+
+    private int maxOpenConnections() {
+        return providers.stream().mapToInt(p -> clusters.counter(p).maxOpenConnections()).max().orElse(0);
+    }
+
+    private void resetMaxOpenConnections() {
+        providers.forEach(p -> clusters.counter(p).resetMaxOpenConnections());
+    }
+
+    /** The most copy writes of {@code agent} one provider had in flight since the last reset. */
+    private Phase.CopyWrites maxInFlight(String agent) {
+        return new Phase.CopyWrites(agent, -1, -1, 0,
+                providers.stream().mapToInt(p -> clusters.counter(p).maxInFlight(agent)).max().orElse(0));
+    }
+
+    private void resetMaxInFlight() {
+        providers.forEach(p -> clusters.counter(p).resetMaxInFlight());
     }
 
     // --- figures 1 and 3: latency -------------------------------------------------------------------------------
@@ -479,16 +506,19 @@ class PropagationBenchmark {
         }
     }
 
-    record LatencyRun(String number, String label, List<String> targets, List<UpdateSample> samples,
-            Counts providerCounts, Counts localCounts, long executions, long failures, Cpu cpu, long wallNanos,
-            double rateLimitQps) {
+    /** One latency figure: its updates, and the phase they ran in (requests, reconciler calls, CPU). */
+    record LatencyRun(String number, String label, List<String> targets, List<UpdateSample> samples, Phase phase) {
 
         long[] sortedLatencies() {
             return samples.stream().mapToLong(UpdateSample::latency).sorted().toArray();
         }
+
+        double cpuMillisPerUpdate() {
+            return phase.cpu().cpuNanos() / 1e6 / samples.size();
+        }
     }
 
-    private UpdateSample update(RunningOperator operator, List<String> targets) throws InterruptedException {
+    private UpdateSample update(List<String> targets) throws InterruptedException {
         long seq = ++probeSeq;
         long conflictsBefore = conflicts(targets);
         long sent = System.nanoTime();
@@ -516,53 +546,41 @@ class PropagationBenchmark {
 
     /** Operator writes the targets answered with 409 Conflict so far (a stale cache: one re-read and retry each). */
     private long conflicts(List<String> targets) {
-        long sum = 0;
-        for (String target : targets) {
-            sum += clusters.counter(target).snapshot().count(k -> k.agent().equals(OPERATOR) && k.code() == 409);
-        }
-        return sum;
+        return providerCounts(targets).count(k -> k.agent().equals(OPERATOR) && k.code() == 409);
     }
 
-    private LatencyRun latency(String number, String label, RunningOperator operator, List<String> targets,
-            int warmupUpdates) throws Exception {
+    /**
+     * {@code warmupUpdates} unmeasured updates, then {@code updates} measured ones, each waited for at every target
+     * and followed by {@code pauseMillis} of pause; then until the operator is quiet.
+     */
+    private LatencyRun latency(String number, String label, List<String> targets, int warmupUpdates) throws Exception {
         for (int i = 0; i < warmupUpdates; i++) {
-            update(operator, targets);
+            update(targets);
             pause();
         }
-        awaitQuiet(operator, System.nanoTime(), 0);
-        Counts providersBefore = providerCounts(targets);
-        Map<String, Counts> eachBefore = new LinkedHashMap<>();
+        harness.awaitQuiet(operator, System.nanoTime(), 0);
+        Map<String, RequestCounts> eachBefore = new LinkedHashMap<>();
         targets.forEach(p -> eachBefore.put(p, clusters.counter(p).snapshot()));
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
-        long executionsBefore = operator.probe().executions();
-        long failuresBefore = operator.probe().failures();
-        Cpu cpuBefore = Cpu.now();
-        Recording recording = startRecording();
-        long start = System.nanoTime();
+        PhaseWindow window = harness.profiled("latency-" + targets.size() + "-" + label.hashCode(), operator);
         List<UpdateSample> samples = new ArrayList<>();
         for (int i = 0; i < updates; i++) {
-            samples.add(update(operator, targets));
+            samples.add(update(targets));
             pause();
         }
         long end = System.nanoTime();
-        stopRecording(recording, "latency-" + targets.size() + "-" + label.hashCode());
-        Cpu cpu = Cpu.now().minus(cpuBefore, end - start);
-        long settled = awaitQuiet(operator, end, 0);
-        LatencyRun run = new LatencyRun(number, label, List.copyOf(targets), samples,
-                providerCounts(targets).minus(providersBefore), clusters.counter(LOCAL).snapshot().minus(localBefore),
-                operator.probe().executions() - executionsBefore, operator.probe().failures() - failuresBefore, cpu,
-                end - start, Double.parseDouble(properties.get("krm-sync.clusters.client.qps")));
+        window.converged(end);
+        long settled = harness.awaitQuiet(operator, end, 0);
         report.note(String.format(Locale.ROOT, "%s: quiet %.1f s after the last update", label, (settled - end) / 1e9));
         // Providers that got anything but one copy write per update (and health probes).
         eachBefore.forEach((provider, before) -> {
-            Counts window = clusters.counter(provider).snapshot().minus(before);
-            long expectedPuts = window.count(k -> k.agent().equals(OPERATOR) && k.method().equals("PUT")
+            RequestCounts each = clusters.counter(provider).snapshot().minus(before);
+            long expectedPuts = each.count(k -> k.agent().equals(OPERATOR) && k.method().equals("PUT")
                     && k.code() == 200);
-            if (window.writes(OPERATOR) != updates || expectedPuts != updates) {
-                report.note("  " + provider + ": " + window.describe(OPERATOR, false));
+            if (each.writes(OPERATOR) != updates || expectedPuts != updates) {
+                report.note("  " + provider + ": " + each.describe(OPERATOR, false));
             }
         });
-        return run;
+        return new LatencyRun(number, label, List.copyOf(targets), samples, window.settled(settled));
     }
 
     private void pause() throws InterruptedException {
@@ -571,30 +589,16 @@ class PropagationBenchmark {
         }
     }
 
-    private Counts providerCounts(List<String> targets) {
-        Counts sum = Counts.EMPTY;
-        for (String provider : targets) {
-            sum = sum.plus(clusters.counter(provider).snapshot());
-        }
-        return sum;
-    }
-
     /**
      * Stops a provider's server with no update in flight and waits for the registry to mark it unreachable.
      *
      * @return nanoseconds from the stop to the registry noticing
      */
-    private long stopProvider(RunningOperator operator, String victim) throws InterruptedException {
+    private long stopProvider(String victim) throws InterruptedException {
         watches.remove(victim).close();
         long stopped = System.nanoTime();
         clusters.stopServer(victim);
-        long deadline = stopped + timeout.toNanos();
-        while (operator.state(victim) != RemoteCluster.State.UNREACHABLE) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(victim + " still " + operator.state(victim));
-            }
-            Thread.sleep(5);
-        }
+        harness.await(() -> state(victim) == RemoteCluster.State.UNREACHABLE, 5, () -> victim + " still " + state(victim));
         return System.nanoTime() - stopped;
     }
 
@@ -603,14 +607,14 @@ class PropagationBenchmark {
      *
      * @return nanoseconds from the restart to the probe's copy seen there
      */
-    private long restartProvider(RunningOperator operator, String victim, int port) throws InterruptedException {
-        Counts before = clusters.counter(victim).snapshot();
+    private long restartProvider(String victim, int port) throws InterruptedException {
+        RequestCounts before = clusters.counter(victim).snapshot();
         long restarted = System.nanoTime();
         clusters.restartServer(victim, port);
         watches.put(victim, new ProviderWatch(victim));
         awaitProbe(probeSeq, List.of(victim));
         long back = watches.get(victim).probe.nanos() - restarted;
-        awaitQuiet(operator, System.nanoTime(), 0);
+        harness.awaitQuiet(operator, System.nanoTime(), 0);
         report.note(victim + " restarted (empty): operator requests until the probe was back and quiet: "
                 + clusters.counter(victim).snapshot().minus(before).describe(OPERATOR, false));
         return back;
@@ -620,14 +624,14 @@ class PropagationBenchmark {
      * After a provider came back, updates until 20 in a row went without a 409 Conflict from it: while its informer's
      * watch has not reconnected, the operator's cache of that provider is stale and every write there is refused once.
      */
-    private void staleAfterReturn(RunningOperator operator, String victim) throws InterruptedException {
+    private void staleAfterReturn(String victim) throws InterruptedException {
         long start = System.nanoTime();
         int clean = 0;
         int count = 0;
         long conflicts = 0;
         int lastConflicted = 0;
-        while (clean < 20 && System.nanoTime() - start < timeout.toNanos()) {
-            UpdateSample sample = update(operator, List.of(victim));
+        while (clean < 20 && System.nanoTime() - start < harness.timeout().toNanos()) {
+            UpdateSample sample = update(List.of(victim));
             count++;
             conflicts += sample.conflicts();
             if (sample.conflicts() > 0) {
@@ -639,23 +643,22 @@ class PropagationBenchmark {
             pause();
         }
         report.stale(victim, count, lastConflicted, conflicts, (System.nanoTime() - start) / 1e9);
-        awaitQuiet(operator, System.nanoTime(), 0);
+        harness.awaitQuiet(operator, System.nanoTime(), 0);
     }
 
     /**
      * A provider stops while updates keep coming, so that the first writes to it fail before the registry knows.
      * Reports the latency of each update to the reachable providers, and when the registry noticed.
      */
-    private void unnoticedStop(RunningOperator operator, String victim, int port, List<String> reachable)
-            throws Exception {
+    private void unnoticedStop(String victim, int port, List<String> reachable) throws Exception {
         int count = Math.min(updates, 30);
-        awaitQuiet(operator, System.nanoTime(), 0);
+        harness.awaitQuiet(operator, System.nanoTime(), 0);
         watches.remove(victim).close();
         AtomicLong noticed = new AtomicLong(-1);
         long stopped = System.nanoTime();
         clusters.stopServer(victim);
         Thread poller = Thread.ofVirtual().start(() -> {
-            while (operator.state(victim) != RemoteCluster.State.UNREACHABLE && noticed.get() < 0) {
+            while (state(victim) != RemoteCluster.State.UNREACHABLE && noticed.get() < 0) {
                 try {
                     Thread.sleep(1);
                 } catch (InterruptedException e) {
@@ -666,127 +669,17 @@ class PropagationBenchmark {
         });
         List<UpdateSample> samples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            samples.add(update(operator, reachable));
+            samples.add(update(reachable));
         }
         poller.interrupt();
         poller.join();
         report.unnoticed(victim, stopped, noticed.get(), samples);
-        awaitQuiet(operator, System.nanoTime(), 0);
-        long back = restartProvider(operator, victim, port);
+        harness.awaitQuiet(operator, System.nanoTime(), 0);
+        long back = restartProvider(victim, port);
         report.note(String.format(Locale.ROOT, "%s restarted again: probe back after %.2f s", victim, back / 1e9));
     }
 
     // --- figure 2: convergence and the floor --------------------------------------------------------------------
-
-    /** What one convergence (or floor, deletion, restart) did. */
-    record Phase(String label, long startNanos, long loopEndNanos, long convergedNanos, long settledNanos,
-            Counts providerCounts, Counts localCounts, Counts providerCountsSettled, Counts localCountsSettled,
-            long executions, long failures, Cpu cpu, int maxInFlight, RunningOperator operator) {
-
-        double seconds() {
-            return (convergedNanos - startNanos) / 1e9;
-        }
-    }
-
-    /** Waits until every provider's watch has shown every source's copy with the source's data; then confirms. */
-    private long awaitCopies(long start) throws InterruptedException {
-        long deadline = start + timeout.toNanos();
-        while (true) {
-            checkWatches();
-            long last = 0;
-            for (String provider : providers) {
-                long at = watches.get(provider).allSeenAt(sourceNames, sourceData);
-                if (at < 0) {
-                    last = -1;
-                    break;
-                }
-                last = Math.max(last, at);
-            }
-            if (last > 0 && serversHaveAllCopies()) {
-                return last;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the copies did not converge within " + timeout + "; seen: " + providers
-                        .stream().map(p -> p + "=" + watches.get(p).seenCount(sourceNames)).toList());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private KubernetesClient reader(String provider) {
-        return readers.computeIfAbsent(provider, p -> clusters.client(p, DRIVER));
-    }
-
-    private List<ConfigMap> benchCopies(String provider) {
-        return reader(provider).configMaps().inNamespace(NAMESPACE).withLabel(BENCH_LABEL, BENCH_VALUE).list()
-                .getItems();
-    }
-
-    private boolean serversHaveAllCopies() {
-        for (String provider : providers) {
-            Map<String, Map<String, String>> copies = benchCopies(provider).stream()
-                    .collect(Collectors.toMap(cm -> cm.getMetadata().getName(),
-                            cm -> cm.getData() == null ? Map.<String, String> of() : cm.getData()));
-            if (!sourceNames.stream().allMatch(name -> sourceData.equals(copies.get(name)))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private int maxOpenConnections() {
-        return providers.stream().mapToInt(p -> clusters.counter(p).maxOpenConnections()).max().orElse(0);
-    }
-
-    private void resetMaxOpenConnections() {
-        providers.forEach(p -> clusters.counter(p).resetMaxOpenConnections());
-    }
-
-    private long awaitNoCopies(long start) throws InterruptedException {
-        long done = awaitNoCopies(start, timeout);
-        if (done < 0) {
-            throw new AssertionError("copies not deleted within " + timeout);
-        }
-        return done;
-    }
-
-    /** @return when the last copy was seen deleted, or -1 if some are still there after {@code limit} */
-    private long awaitNoCopies(long start, Duration limit) throws InterruptedException {
-        long deadline = start + limit.toNanos();
-        while (true) {
-            checkWatches();
-            long last = 0;
-            for (String provider : providers) {
-                long at = watches.get(provider).noneSeenAt(sourceNames);
-                if (at < 0) {
-                    last = -1;
-                    break;
-                }
-                last = Math.max(last, at);
-            }
-            if (last >= 0 && providers.stream().allMatch(p -> {
-                try {
-                    return benchCopies(p).isEmpty();
-                } catch (RuntimeException e) { // the servers may be out of file descriptors for a while
-                    return false;
-                }
-            })) {
-                return Math.max(last, start);
-            }
-            if (System.nanoTime() > deadline) {
-                return -1;
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private int maxInFlight(String agent) {
-        return providers.stream().mapToInt(p -> clusters.counter(p).maxInFlight(agent)).max().orElse(0);
-    }
-
-    private void resetMaxInFlight() {
-        providers.forEach(p -> clusters.counter(p).resetMaxInFlight());
-    }
 
     /**
      * The floor: a plain fabric8 client per provider creating the same copies (bodies built by the same sanitiser as
@@ -796,75 +689,53 @@ class PropagationBenchmark {
      * watch the operator's provider informer holds (its label selector) open.
      */
     private Phase floor(String label, boolean withWatch) throws Exception {
-        KubernetesSerialization serialization = driver.getKubernetesSerialization();
-        ObjectSanitizer sanitizer = new ObjectSanitizer(serialization);
-        ClustersConfig clustersConfig = config().getConfigMapping(ClustersConfig.class);
-        CopyOwner owner = new CopyOwner("propagation",
-                new ClusterRegistry(driver, new RemoteClients(serialization, clustersConfig), clustersConfig).localIdentity());
-        List<ConfigMap> bodies = sourceNames.stream()
-                .map(name -> serialization.convertValue(sanitizer.desiredCopy(source(name), NAMESPACE,
-                        new SourceRef(LOCAL, NAMESPACE, name), owner), ConfigMap.class))
-                .toList();
-        Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+        CopyOwner owner = owner();
+        List<ConfigMap> bodies = floorBodies(owner);
+        List<KubernetesClient> clients = new ArrayList<>();
         List<KubernetesClient> watchClients = new ArrayList<>();
         List<Watch> informerWatches = new ArrayList<>();
-        AtomicLong threadNumber = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(floorThreads,
-                task -> new Thread(task, "benchmark-floor-" + threadNumber.incrementAndGet()));
         ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
         try {
             for (String provider : providers) {
                 KubernetesClient client = clusters.client(provider, FLOOR);
                 client.namespaces().withName(NAMESPACE).get(); // opens a connection, as the operator's are open
-                clients.put(provider, client);
+                clients.add(client);
                 if (withWatch) {
                     KubernetesClient watcher = clusters.client(provider, FLOOR_WATCH);
                     watchClients.add(watcher);
                     informerWatches.add(watcher.configMaps().inAnyNamespace()
-                            .withLabels(TrackingMetadata.selectorFor(owner)).watch(new Watcher<ConfigMap>() {
-                                @Override
-                                public void eventReceived(Action action, ConfigMap resource) {
-                                }
-
-                                @Override
-                                public void onClose(WatcherException cause) {
-                                }
-                            }));
+                            .withLabels(TrackingMetadata.selectorFor(owner)).watch(Floor.ignoringWatcher()));
                 }
             }
-            Counts before = providerCounts(providers);
             resetMaxInFlight();
-            Cpu cpuBefore = Cpu.now();
-            Recording recording = startRecording();
-            AtomicLong loopEnd = new AtomicLong();
-            long start = System.nanoTime();
-            List<Future<?>> tasks = new ArrayList<>();
-            for (ConfigMap body : bodies) {
-                tasks.add(pool.submit(() -> {
-                    List<CompletableFuture<Void>> creates = clients.values().stream()
-                            .map(client -> CompletableFuture.runAsync(() -> client.configMaps()
-                                    .inNamespace(NAMESPACE).resource(body).create(), writers))
-                            .toList();
-                    creates.forEach(CompletableFuture::join);
-                    loopEnd.accumulateAndGet(System.nanoTime(), Math::max);
-                }));
-            }
-            long converged = awaitCopies(start);
-            stopRecording(recording, label);
-            for (Future<?> task : tasks) {
-                task.get();
-            }
-            Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-            Counts window = providerCounts(providers).minus(before);
-            return new Phase(label, start, loopEnd.get(), converged, converged, window, Counts.EMPTY, window,
-                    Counts.EMPTY, 0, 0, cpu, maxInFlight(FLOOR), null);
+            List<Floor.Write> writes = bodies.stream().<Floor.Write> map(body -> () -> clients.stream()
+                    .map(client -> CompletableFuture.runAsync(() -> client.configMaps().inNamespace(NAMESPACE)
+                            .resource(body).create(), writers))
+                    .toList().forEach(CompletableFuture::join)).toList();
+            return Floor.measure(harness, label, floorThreads, writes, this::awaitCopies).with(maxInFlight(FLOOR));
         } finally {
-            pool.shutdownNow();
             writers.shutdownNow();
             informerWatches.forEach(Watch::close);
             watchClients.forEach(KubernetesClient::close);
-            clients.values().forEach(KubernetesClient::close);
+            clients.forEach(KubernetesClient::close);
         }
+    }
+
+    /** The copies' owner, as the operator stamps it: PropagationReconciler and the local cluster's identity. */
+    private CopyOwner owner() {
+        KubernetesSerialization serialization = driver.getKubernetesSerialization();
+        ClustersConfig clustersConfig = config().getConfigMapping(ClustersConfig.class);
+        return new CopyOwner("propagation", new ClusterRegistry(driver, new RemoteClients(serialization,
+                clustersConfig), clustersConfig).localIdentity());
+    }
+
+    private List<ConfigMap> floorBodies(CopyOwner owner) {
+        KubernetesSerialization serialization = driver.getKubernetesSerialization();
+        ObjectSanitizer sanitizer = new ObjectSanitizer(serialization);
+        return sourceNames.stream()
+                .map(name -> serialization.convertValue(sanitizer.desiredCopy(source(name), NAMESPACE,
+                        new SourceRef(LOCAL, NAMESPACE, name), owner), ConfigMap.class))
+                .toList();
     }
 
     private void deleteFloorCopies() throws InterruptedException {
@@ -886,95 +757,59 @@ class PropagationBenchmark {
      * SDK started), until every provider has every copy, as seen by the benchmark's watches.
      */
     private Phase converge(String label) throws Exception {
-        Counts providersBefore = providerCounts(providers);
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
         resetMaxInFlight();
         resetMaxOpenConnections();
-        Cpu cpuBefore = Cpu.now();
-        Recording recording = startRecording();
-        RunningOperator operator = startOperator(providers);
-        long start = operator.startNanos();
-        long converged = awaitCopies(start);
-        stopRecording(recording, label);
-        Cpu cpu = Cpu.now().minus(cpuBefore, converged - start);
-        Counts providersConverged = providerCounts(providers).minus(providersBefore);
-        Counts localConverged = clusters.counter(LOCAL).snapshot().minus(localBefore);
-        long settled = awaitQuiet(operator, converged, sourceCount + 1);
+        PhaseWindow window = harness.profiled(label, null);
+        startOperator(providers);
+        long converged = awaitCopies(window.started(operator).start());
+        window.converged(converged);
+        long settled = harness.awaitQuiet(operator, converged, sourceCount + 1);
         report.note(label + ": most client connections open at one provider " + maxOpenConnections());
-        return new Phase(label, start, operator.startedNanos(), converged, settled, providersConverged,
-                localConverged, providerCounts(providers).minus(providersBefore),
-                clusters.counter(LOCAL).snapshot().minus(localBefore), operator.probe().executions(),
-                operator.probe().failures(), cpu, maxInFlight(OPERATOR), operator);
+        return window.settled(settled).with(maxInFlight(OPERATOR));
     }
 
     /** The driver deletes the sources (one collection delete); until the operator has deleted every copy. */
-    private Phase deleteSources(String label, RunningOperator operator) throws Exception {
-        Counts providersBefore = providerCounts(providers);
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
-        long executionsBefore = operator.probe().executions();
-        double errorsBefore = errors(operator);
+    private Phase deleteSources(String label) throws Exception {
+        double errorsBefore = errors();
         resetMaxOpenConnections();
-        Cpu cpuBefore = Cpu.now();
-        long start = System.nanoTime();
+        PhaseWindow window = harness.open(label, operator);
         driver.configMaps().inNamespace(NAMESPACE).withLabel(BENCH_LABEL, BENCH_VALUE).delete();
-        long gone = awaitNoCopies(start, deletionLimit);
+        long gone = awaitNoCopies(window.start(), deletionLimit);
         long end = gone < 0 ? System.nanoTime() : gone;
-        Cpu cpu = Cpu.now().minus(cpuBefore, end - start);
-        int connections = maxOpenConnections();
-        long left = gone < 0 ? providers.stream().mapToLong(p -> benchCopies(p).size()).sum() : 0;
+        window.converged(gone);
         report.note(String.format(Locale.ROOT, "%s: %s; failed copy writes (krm_sync_errors) %.0f; most client "
                 + "connections open at one provider %d; operator requests: %s", label, gone < 0
-                        ? left + " copies still there after " + deletionLimit.toSeconds() + " s (the sweep runs every "
-                                + "krm-sync.propagation.sweep-interval, default 5m); the benchmark deletes them"
-                        : String.format(Locale.ROOT, "all copies gone after %.2f s", (gone - start) / 1e9),
-                errors(operator) - errorsBefore, connections,
-                providerCounts(providers).minus(providersBefore).describe(OPERATOR, false)));
+                        ? copiesLeft() + " copies still there after " + deletionLimit.toSeconds() + " s (the sweep runs "
+                                + "every krm-sync.propagation.sweep-interval, default 5m); the benchmark deletes them"
+                        : String.format(Locale.ROOT, "all copies gone after %.2f s", (gone - window.start()) / 1e9),
+                errors() - errorsBefore, maxOpenConnections(),
+                window.untilConverged(PROVIDERS).describe(OPERATOR, false)));
         if (gone < 0) {
             deleteFloorCopies();
         }
         // Deletions run outside reconcile (SourceDeletions): quiet means no write and no reconciler activity.
-        long settled = awaitQuiet(operator, end, 0);
-        Counts window = providerCounts(providers).minus(providersBefore);
-        return new Phase(label, start, start, gone < 0 ? -1 : gone, settled, window,
-                clusters.counter(LOCAL).snapshot().minus(localBefore), window,
-                clusters.counter(LOCAL).snapshot().minus(localBefore), operator.probe().executions() - executionsBefore,
-                0, cpu, connections, operator);
+        return window.settled(harness.awaitQuiet(operator, end, 0));
+    }
+
+    private long copiesLeft() {
+        return providers.stream().mapToLong(p -> benchCopies(p).size()).sum();
     }
 
     /** Failed copy writes the operator counted (SyncMetrics' krm_sync.errors, every cluster and reason). */
-    private static double errors(RunningOperator operator) {
+    private double errors() {
         return operator.meters().find("krm_sync.errors").counters().stream()
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     /** Figure 4: a fresh operator (new registry, clients, informers) against the same servers, nothing changed. */
     private Phase restart() throws Exception {
-        Counts providersBefore = providerCounts(providers);
-        Counts localBefore = clusters.counter(LOCAL).snapshot();
-        Cpu cpuBefore = Cpu.now();
-        RunningOperator operator = startOperator(providers);
-        awaitReachable(operator, providers);
+        PhaseWindow window = harness.open("restart", null).cpuUntilSettled();
+        startOperator(providers);
+        window.started(operator);
+        awaitReachable(providers);
         long reachable = System.nanoTime();
-        long settled = awaitQuiet(operator, reachable, sourceCount + 1);
-        Cpu cpu = Cpu.now().minus(cpuBefore, settled - operator.startNanos());
-        Counts window = providerCounts(providers).minus(providersBefore);
-        Counts local = clusters.counter(LOCAL).snapshot().minus(localBefore);
-        return new Phase("restart", operator.startNanos(), operator.startedNanos(), reachable, settled, window, local,
-                window, local, operator.probe().executions(), operator.probe().failures(), cpu, 0, operator);
-    }
-
-    // --- profiling ------------------------------------------------------------------------------------------------
-
-    private Recording startRecording() throws IOException, java.text.ParseException {
-        return Measurements.startRecording(jfr);
-    }
-
-    private void stopRecording(Recording recording, String label) throws IOException {
-        Path file = Measurements.stopRecording(recording,
-                reportFile.toAbsolutePath().getParent().resolve("propagation-" + label + ".jfr"));
-        if (file != null) {
-            report.note("JFR profile of " + label + ": " + file);
-        }
+        window.converged(reachable);
+        return window.settled(harness.awaitQuiet(operator, reachable, sourceCount + 1));
     }
 
     // --- the report -----------------------------------------------------------------------------------------------
@@ -993,7 +828,7 @@ class PropagationBenchmark {
             head.add(String.format(Locale.ROOT, "run: 1 local + %d provider SandboxApiServers (in this JVM, http on "
                     + "loopback); %d updates (after %d warm-up updates) per latency figure, pause %d ms; %d sources of "
                     + "%d keys; %d rounds; floor threads %d; quiet period %d ms", providers.size(), updates, warmup,
-                    pauseMillis, sourceCount, keyCount, rounds, floorThreads, quietMillis));
+                    pauseMillis, sourceCount, keyCount, rounds, floorThreads, harness.quiet().toMillis()));
             head.add("operator settings: " + properties.entrySet().stream()
                     .filter(e -> e.getKey().startsWith("krm-sync.") && !e.getKey().endsWith("provider-kubeconfigs"))
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
@@ -1017,9 +852,7 @@ class PropagationBenchmark {
                             pct(downLatencies, 99) / pct(all.sortedLatencies(), 99),
                             pct(downLatencies, 50) / pct(again.sortedLatencies(), 50),
                             pct(downLatencies, 99) / pct(again.sortedLatencies(), 99),
-                            down.cpu().cpuNanos() / 1e6 / down.samples().size(),
-                            all.cpu().cpuNanos() / 1e6 / all.samples().size(),
-                            again.cpu().cpuNanos() / 1e6 / again.samples().size()));
+                            down.cpuMillisPerUpdate(), all.cpuMillisPerUpdate(), again.cpuMillisPerUpdate()));
             row("3", "stopped provider back (restarted empty): probe copy seen after", secs(recovered),
                     "registry reconnect backoff up to " + properties.get("krm-sync.clusters.max-reconnect-interval"));
             row("1", "ratio p50 / p99: " + all.targets().size() + " / " + few.targets().size() + " providers",
@@ -1033,7 +866,7 @@ class PropagationBenchmark {
             row(run.number(), run.label() + ": p50 / p99",
                     String.format(Locale.ROOT, "%.2f / %.2f ms", pct(l, 50), pct(l, 99)),
                     String.format(Locale.ROOT, "p90 %.2f, max %.2f, mean %.2f ms; %d updates in %.1f s", pct(l, 90),
-                            pct(l, 100), Arrays.stream(l).average().orElse(0) / 1e6, l.length, run.wallNanos() / 1e9));
+                            pct(l, 100), Arrays.stream(l).average().orElse(0) / 1e6, l.length, run.phase().seconds()));
             List<UpdateSample> s = run.samples();
             row("", "  update sent -> local server answered", segment(s, UpdateSample::sent, UpdateSample::patched), "");
             row("", "  update sent -> reconcile of that version began",
@@ -1047,11 +880,34 @@ class PropagationBenchmark {
                     segment(s, UpdateSample::lastWriteAnswered, UpdateSample::lastSeen), "watch delivery");
             row("", "  first -> last provider seen", segment(s, UpdateSample::firstSeen, UpdateSample::lastSeen), "");
             row("", "  per provider p50, fastest / slowest", perProvider(run), "");
-            long copyWrites = run.providerCounts().writes(OPERATOR, Category.CONFIGMAP);
+            latencyRequestRows(run);
+        }
+
+        /** What the operator asked of the servers during a latency figure, its reconciler calls and the JVM's CPU. */
+        private void latencyRequestRows(LatencyRun run) {
+            List<UpdateSample> s = run.samples();
+            RequestCounts atProviders = run.phase().untilSettled(PROVIDERS);
+            RequestCounts atLocal = run.phase().untilSettled(LOCAL);
             row("", "  operator writes at the providers / per update and provider",
-                    run.providerCounts().writes(OPERATOR) + String.format(Locale.ROOT, " / %.3f",
-                            run.providerCounts().writes(OPERATOR) / (double) (s.size() * run.targets().size())),
-                    "copy writes " + copyWrites + "; " + run.providerCounts().describe(OPERATOR, true));
+                    atProviders.writes(OPERATOR) + String.format(Locale.ROOT, " / %.3f",
+                            atProviders.writes(OPERATOR) / (double) (s.size() * run.targets().size())),
+                    "copy writes " + atProviders.writes(OPERATOR, Category.CONFIGMAP) + "; "
+                            + atProviders.describe(OPERATOR, true));
+            conflictRow(s);
+            row("", "  operator GETs at the providers, other than health probes",
+                    Long.toString(atProviders.count(k -> k.agent().equals(OPERATOR) && k.method().equals("GET")
+                            && k.category() != Category.HEALTH_PROBE)),
+                    "all requests: " + atProviders.describe(OPERATOR, false));
+            row("", "  operator writes at the local server", Long.toString(atLocal.writes(OPERATOR)),
+                    atLocal.describe(OPERATOR, true));
+            ReconcileTracker.Calls calls = run.phase().calls();
+            row("", "  reconciler calls (per update) / failures", String.format(Locale.ROOT, "%d (%.2f) / %d",
+                    calls.executions(), calls.executions() / (double) s.size(), calls.failures()), "");
+            row("", "  JVM CPU per update", String.format(Locale.ROOT, "%.2f ms", run.cpuMillisPerUpdate()),
+                    run.phase().cpu().summary() + "; " + run.phase().cpu().top(6));
+        }
+
+        private void conflictRow(List<UpdateSample> s) {
             List<Integer> conflicted = new ArrayList<>();
             for (int i = 0; i < s.size(); i++) {
                 if (s.get(i).conflicts() > 0) {
@@ -1064,17 +920,6 @@ class PropagationBenchmark {
                                 + "the run)", s.stream().mapToLong(UpdateSample::conflicts).sum(), conflicted.getFirst(),
                                 conflicted.getLast(), (s.get(conflicted.getLast() - 1).sent() - s.getFirst().sent()) / 1e9));
             }
-            row("", "  operator GETs at the providers, other than health probes",
-                    Long.toString(run.providerCounts().count(k -> k.agent().equals(OPERATOR) && k.method().equals("GET")
-                            && k.category() != Category.HEALTH_PROBE)),
-                    "all requests: " + run.providerCounts().describe(OPERATOR, false));
-            row("", "  operator writes at the local server", Long.toString(run.localCounts().writes(OPERATOR)),
-                    run.localCounts().describe(OPERATOR, true));
-            row("", "  reconciler calls (per update) / failures",
-                    String.format(Locale.ROOT, "%d (%.2f) / %d", run.executions(),
-                            run.executions() / (double) s.size(), run.failures()), "");
-            row("", "  JVM CPU per update", String.format(Locale.ROOT, "%.2f ms", run.cpu().cpuNanos() / 1e6 / s.size()),
-                    run.cpu().summary() + "; " + run.cpu().top(6));
         }
 
         private String perProvider(LatencyRun run) {
@@ -1098,17 +943,6 @@ class PropagationBenchmark {
             return String.format(Locale.ROOT, "%s %.2f / %s %.2f ms", bestName, best, worstName, worst);
         }
 
-        private String segment(List<UpdateSample> samples, java.util.function.ToLongFunction<UpdateSample> from,
-                java.util.function.ToLongFunction<UpdateSample> to) {
-            long[] values = samples.stream().filter(s -> from.applyAsLong(s) > 0 && to.applyAsLong(s) > 0)
-                    .mapToLong(s -> to.applyAsLong(s) - from.applyAsLong(s)).sorted().toArray();
-            if (values.length == 0) {
-                return "n/a";
-            }
-            return String.format(Locale.ROOT, "p50 %.2f, p99 %.2f ms%s", pct(values, 50), pct(values, 99),
-                    values.length < samples.size() ? " (" + values.length + " of " + samples.size() + ")" : "");
-        }
-
         void stale(String victim, int updatesRun, int lastConflicted, long conflicts, double seconds) {
             row("3", "after " + victim + " came back: updates until its writes stopped conflicting",
                     Integer.toString(lastConflicted), String.format(Locale.ROOT, "%d conflicts (409, then a re-read and "
@@ -1127,19 +961,20 @@ class PropagationBenchmark {
                     "by the first failed write (connectionFailed) or its health probe, whichever came first");
         }
 
-        void round(int round, Phase floor, Phase watchedFloor, Phase convergence) {
+        void round(int round, Phase convergence) {
+            Phase floor = phases.last(FLOORS);
+            Phase watchedFloor = phases.last(WATCHED_FLOORS);
+            RequestCounts atProviders = convergence.untilSettled(PROVIDERS);
             roundRows.add(new String[] { Integer.toString(round), fmt(floor.seconds()), perCopy(floor),
-                    interference(floor), fmt(watchedFloor.seconds()), perCopy(watchedFloor), fmt(convergence.seconds()),
-                    fmt((convergence.loopEndNanos() - convergence.startNanos()) / 1e9), perCopy(convergence),
-                    interference(convergence),
+                    othersAndSteal(floor.cpu(), "%.1f"), fmt(watchedFloor.seconds()), perCopy(watchedFloor),
+                    fmt(convergence.seconds()), fmt((convergence.markNanos() - convergence.startNanos()) / 1e9),
+                    perCopy(convergence), othersAndSteal(convergence.cpu(), "%.1f"),
                     String.format(Locale.ROOT, "%.2fx", convergence.seconds() / floor.seconds()),
-                    convergence.providerCountsSettled().writes(OPERATOR, Category.CONFIGMAP) + " / "
-                            + convergence.providerCountsSettled().writes(OPERATOR),
-                    "", "" });
+                    atProviders.writes(OPERATOR, Category.CONFIGMAP) + " / " + atProviders.writes(OPERATOR), "", "" });
             note("round " + round + ", convergence: provider requests until quiet: "
-                    + convergence.providerCountsSettled().describe(OPERATOR, false) + "; local writes: "
-                    + convergence.localCountsSettled().describe(OPERATOR, true) + "; reconciler calls "
-                    + convergence.executions() + ", failures " + convergence.failures() + "; CPU "
+                    + atProviders.describe(OPERATOR, false) + "; local writes: "
+                    + convergence.untilSettled(LOCAL).describe(OPERATOR, true) + "; reconciler calls "
+                    + convergence.calls().executions() + ", failures " + convergence.calls().failures() + "; CPU "
                     + convergence.cpu().top(7));
             note("round " + round + ", floor CPU " + floor.cpu().top(6) + "; floor with watch CPU "
                     + watchedFloor.cpu().top(6));
@@ -1148,33 +983,32 @@ class PropagationBenchmark {
         void deletion(int round, Phase deletion) {
             String[] row = roundRows.get(round - 1);
             row[12] = deletion.convergedNanos() < 0 ? "> " + deletionLimit.toSeconds() : fmt(deletion.seconds());
-            row[13] = deletion.providerCountsSettled().writes(OPERATOR, Category.CONFIGMAP) + " / "
-                    + deletion.providerCountsSettled().writes(OPERATOR);
+            row[13] = deletion.untilSettled(PROVIDERS).writes(OPERATOR, Category.CONFIGMAP) + " / "
+                    + deletion.untilSettled(PROVIDERS).writes(OPERATOR);
         }
 
         void restart(Phase p) {
-            row("4", "restart, nothing changed: operator writes at the providers",
-                    Long.toString(p.providerCountsSettled().writes(OPERATOR)),
-                    "target 0; " + p.providerCountsSettled().describe(OPERATOR, true));
-            row("4", "  operator writes at the local server", Long.toString(p.localCountsSettled().writes(OPERATOR)),
-                    p.localCountsSettled().describe(OPERATOR, true));
+            RequestCounts atProviders = p.untilSettled(PROVIDERS);
+            RequestCounts atLocal = p.untilSettled(LOCAL);
+            row("4", "restart, nothing changed: operator writes at the providers", Long.toString(atProviders.writes(OPERATOR)),
+                    "target 0; " + atProviders.describe(OPERATOR, true));
+            row("4", "  operator writes at the local server", Long.toString(atLocal.writes(OPERATOR)),
+                    atLocal.describe(OPERATOR, true));
             row("", "  start -> SDK informer synced / all providers reachable / quiet",
-                    secs(p.loopEndNanos() - p.startNanos()) + " / " + secs(p.convergedNanos() - p.startNanos()) + " / "
+                    secs(p.markNanos() - p.startNanos()) + " / " + secs(p.convergedNanos() - p.startNanos()) + " / "
                             + secs(p.settledNanos() - p.startNanos()),
-                    "quiet = last activity before " + quietMillis + " ms of none");
-            row("", "  reconciler calls / failures", p.executions() + " / " + p.failures(),
+                    "quiet = last activity before " + harness.quiet().toMillis() + " ms of none");
+            row("", "  reconciler calls / failures", p.calls().executions() + " / " + p.calls().failures(),
                     (sourceCount + 1) + " labelled ConfigMaps, " + providers.size() + " providers");
-            row("", "  operator reads at the providers", p.providerCountsSettled().reads(OPERATOR) + " GET, "
-                    + p.providerCountsSettled().watches(OPERATOR) + " WATCH",
-                    p.providerCountsSettled().describe(OPERATOR, false));
+            row("", "  operator reads at the providers", atProviders.reads(OPERATOR) + " GET, "
+                    + atProviders.watches(OPERATOR) + " WATCH", atProviders.describe(OPERATOR, false));
             row("", "  CPU until quiet", p.cpu().summary(), p.cpu().top(6));
         }
 
-        void convergence(List<Phase> floors, List<Phase> watchedFloors, List<Phase> convergences) {
-            List<Double> f = floors.stream().map(Phase::seconds).toList();
-            List<Double> w = watchedFloors.stream().map(Phase::seconds).toList();
-            List<Double> c = convergences.stream().map(Phase::seconds).toList();
-            Phase last = convergences.getLast();
+        void convergence() {
+            List<Double> f = Rounds.seconds(phases.all(FLOORS));
+            List<Double> w = Rounds.seconds(phases.all(WATCHED_FLOORS));
+            List<Double> c = Rounds.seconds(phases.all(CONVERGENCES));
             row("2", "convergence of " + sourceCount + " sources to " + providers.size()
                     + " empty providers from operator start, median",
                     String.format(Locale.ROOT, "%.2f s", median(c)), range(c));
@@ -1182,58 +1016,41 @@ class PropagationBenchmark {
                     + " threads x " + providers.size() + " in parallel), median",
                     String.format(Locale.ROOT, "%.2f s", median(f)), range(f));
             row("2", "ratio convergence / floor (medians)", String.format(Locale.ROOT, "%.2fx", median(c) / median(f)),
-                    "per round: " + perRound(convergences, floors));
+                    "per round: " + Measurements.ratios(Rounds.ratios(phases.all(CONVERGENCES), phases.all(FLOORS))));
             row("2", "floor with the operator's provider watches open, median",
                     String.format(Locale.ROOT, "%.2f s", median(w)), range(w) + "; ratio convergence / it "
                             + String.format(Locale.ROOT, "%.2fx", median(c) / median(w)));
-            row("2", "operator writes at the providers per convergence (last round)",
-                    Long.toString(last.providerCountsSettled().writes(OPERATOR)),
-                    "expected " + sourceCount * providers.size() + " creates; "
-                            + last.providerCountsSettled().describe(OPERATOR, true));
-            row("", "  operator reads at the providers (last round)",
-                    last.providerCountsSettled().reads(OPERATOR) + " GET",
-                    last.providerCountsSettled().describe(OPERATOR, false));
-            row("", "  operator start -> SDK informer synced (last round)",
-                    secs(last.loopEndNanos() - last.startNanos()), "the providers' informers start in parallel");
-            row("", "  copy writes one server handled at once, max: operator / floor",
-                    last.maxInFlight() + " / " + floors.getLast().maxInFlight(),
-                    "each server answers one request at a time; more in flight only queue");
-            row("", "  reconciler calls until quiet (last round)", Long.toString(last.executions()), "");
-            List<Double> cCpu = convergences.stream().map(p -> p.cpu().cpuNanos() / 1e6 / (sourceCount
-                    * (double) providers.size())).toList();
-            List<Double> fCpu = floors.stream().map(p -> p.cpu().cpuNanos() / 1e6 / (sourceCount
-                    * (double) providers.size())).toList();
-            List<Double> wCpu = watchedFloors.stream().map(p -> p.cpu().cpuNanos() / 1e6 / (sourceCount
-                    * (double) providers.size())).toList();
+            lastConvergenceRows(phases.last(CONVERGENCES));
+            List<Double> cCpu = phases.all(CONVERGENCES).stream().map(this::cpuPerCopy).toList();
+            List<Double> fCpu = phases.all(FLOORS).stream().map(this::cpuPerCopy).toList();
+            List<Double> wCpu = phases.all(WATCHED_FLOORS).stream().map(this::cpuPerCopy).toList();
             row("", "JVM CPU per copy, medians: convergence / floor / floor with watches",
                     String.format(Locale.ROOT, "%.3f / %.3f / %.3f ms", median(cCpu), median(fCpu), median(wCpu)), "");
-            row("", "  convergence by thread (last round)", "", last.cpu().top(7));
-            row("", "  floor by thread (last round)", "", floors.getLast().cpu().top(6));
+            row("", "  convergence by thread (last round)", "", phases.last(CONVERGENCES).cpu().top(7));
+            row("", "  floor by thread (last round)", "", phases.last(FLOORS).cpu().top(6));
         }
 
-        private String perRound(List<Phase> convergences, List<Phase> floors) {
-            List<String> ratios = new ArrayList<>();
-            for (int i = 0; i < convergences.size(); i++) {
-                ratios.add(String.format(Locale.ROOT, "%.2fx", convergences.get(i).seconds() / floors.get(i).seconds()));
-            }
-            return String.join(", ", ratios);
+        private void lastConvergenceRows(Phase last) {
+            RequestCounts atProviders = last.untilSettled(PROVIDERS);
+            row("2", "operator writes at the providers per convergence (last round)",
+                    Long.toString(atProviders.writes(OPERATOR)), "expected " + sourceCount * providers.size()
+                            + " creates; " + atProviders.describe(OPERATOR, true));
+            row("", "  operator reads at the providers (last round)", atProviders.reads(OPERATOR) + " GET",
+                    atProviders.describe(OPERATOR, false));
+            row("", "  operator start -> SDK informer synced (last round)",
+                    secs(last.markNanos() - last.startNanos()), "the providers' informers start in parallel");
+            row("", "  copy writes one server handled at once, max: operator / floor",
+                    last.copyWrites().maxInFlight() + " / " + phases.last(FLOORS).copyWrites().maxInFlight(),
+                    "each server answers one request at a time; more in flight only queue");
+            row("", "  reconciler calls until quiet (last round)", Long.toString(last.calls().executions()), "");
         }
 
-        private String interference(Phase p) {
-            return p.cpu().othersNanos() < 0 ? ""
-                    : String.format(Locale.ROOT, "%.1f / %.1f", p.cpu().othersNanos() / 1e9, p.cpu().stealNanos() / 1e9);
+        private double cpuPerCopy(Phase p) {
+            return p.cpu().cpuNanos() / 1e6 / (sourceCount * (double) providers.size());
         }
 
         private String perCopy(Phase p) {
-            return String.format(Locale.ROOT, "%.3f", p.cpu().cpuNanos() / 1e6 / (sourceCount * (double) providers.size()));
+            return String.format(Locale.ROOT, "%.3f", cpuPerCopy(p));
         }
-    }
-
-    /** The in-memory servers log every request at INFO; held so that the level set on it stays. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger
-            .getLogger("io.fabric8.mockwebserver");
-
-    static {
-        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 }

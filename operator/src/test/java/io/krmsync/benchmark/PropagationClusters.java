@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -27,9 +24,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.DefaultMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.MockWebServerListener;
-import io.fabric8.mockwebserver.http.RecordedHttpConnection;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedHttpConnection;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.krmsync.sandbox.SandboxApiServer;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -206,8 +203,6 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
     /** Requests one server answered, by agent, kind of path, method and code; plus timing of the writes. */
     public static final class RequestCounter {
 
-        public static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
-
         public enum Category {
             CONFIGMAP,
             SECRET,
@@ -218,14 +213,12 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
             NAMESPACE, EVENT, OTHER
         }
 
-        /** @param agent "operator" for every client that is not the benchmark's own ({@code benchmark-*}) */
-        public record Key(String agent, Category category, String method, int code) {
-        }
+        /** The agent of every request whose client is not the benchmark's own ({@code benchmark-*}). */
+        public static final String OPERATOR = "operator";
 
-        private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
+        private final RequestCounts.Tally counts = new RequestCounts.Tally();
         private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
         private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
-        private final AtomicLong lastWriteNanos = new AtomicLong();
         private final AtomicLong lastOperatorWriteNanos = new AtomicLong();
         private final AtomicLong lastOperatorWriteReceivedNanos = new AtomicLong();
         /** Writes to the one ConfigMap the latency figures update: when the last one arrived, when it was answered. */
@@ -255,20 +248,14 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
         private MockResponse dispatch(Dispatcher inner, RecordedRequest request) {
             SERVER_THREADS.add(Thread.currentThread().threadId());
             String userAgent = request.getHeader("User-Agent");
-            String agent = userAgent != null && userAgent.startsWith("benchmark-") ? userAgent : "operator";
-            String rawPath = request.getPath();
-            int query = rawPath.indexOf('?');
-            String path = query < 0 ? rawPath : rawPath.substring(0, query);
-            String method = request.getMethod().toUpperCase(Locale.ROOT);
-            if ("GET".equals(method) && query >= 0 && rawPath.substring(query).contains("watch=true")) {
-                method = "WATCH";
-            }
-            boolean write = WRITES.contains(method);
-            Category category = categorize(path);
+            String agent = userAgent != null && userAgent.startsWith("benchmark-") ? userAgent : OPERATOR;
+            RequestCounts.Request parsed = RequestCounts.Request.of(request);
+            boolean write = parsed.write();
+            Category category = categorize(parsed.path());
             boolean copyWrite = write && category == Category.CONFIGMAP;
-            boolean probeWrite = copyWrite && path.endsWith(PROBE_PATH);
+            boolean probeWrite = copyWrite && parsed.path().endsWith(PROBE_PATH);
             long start = System.nanoTime();
-            if (write && "operator".equals(agent)) {
+            if (write && OPERATOR.equals(agent)) {
                 lastOperatorWriteReceivedNanos.accumulateAndGet(start, Math::max);
             }
             if (probeWrite) {
@@ -283,21 +270,22 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
                 response = inner.dispatch(request);
                 return response;
             } finally {
-                long end = System.nanoTime();
-                counts.computeIfAbsent(new Key(agent, category, method, response == null ? 0 : response.code()),
-                        k -> new LongAdder()).increment();
-                if (copyWrite) {
-                    inFlight.get(agent).decrementAndGet();
-                }
-                if (probeWrite) {
-                    probeWriteAnswered.set(end);
-                }
-                if (write) {
-                    lastWriteNanos.accumulateAndGet(end, Math::max);
-                }
-                if (write && "operator".equals(agent)) {
-                    lastOperatorWriteNanos.accumulateAndGet(end, Math::max);
-                }
+                answered(agent, category, parsed, response, copyWrite, probeWrite);
+            }
+        }
+
+        private void answered(String agent, Category category, RequestCounts.Request request, MockResponse response,
+                boolean copyWrite, boolean probeWrite) {
+            long end = System.nanoTime();
+            counts.add(new RequestCounts.Key(agent, category, request.method(), response == null ? 0 : response.code()));
+            if (copyWrite) {
+                inFlight.get(agent).decrementAndGet();
+            }
+            if (probeWrite) {
+                probeWriteAnswered.set(end);
+            }
+            if (request.write() && OPERATOR.equals(agent)) {
+                lastOperatorWriteNanos.accumulateAndGet(end, Math::max);
             }
         }
 
@@ -348,14 +336,8 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
             maxOpenConnections.set(openConnections.get());
         }
 
-        public Counts snapshot() {
-            Map<Key, Long> copy = new HashMap<>();
-            counts.forEach((key, adder) -> copy.put(key, adder.sum()));
-            return new Counts(copy);
-        }
-
-        public long lastWriteNanos() {
-            return lastWriteNanos.get();
+        public RequestCounts snapshot() {
+            return counts.snapshot();
         }
 
         /** When the operator's last write was answered (System.nanoTime). */
@@ -384,64 +366,6 @@ public class PropagationClusters implements QuarkusTestResourceLifecycleManager 
 
         public void resetMaxInFlight() {
             maxInFlight.clear();
-        }
-    }
-
-    /** Request counts at one moment; subtract two to count a window. */
-    public record Counts(Map<RequestCounter.Key, Long> counts) {
-
-        public static final Counts EMPTY = new Counts(Map.of());
-
-        public Counts minus(Counts earlier) {
-            Map<RequestCounter.Key, Long> result = new HashMap<>(counts);
-            earlier.counts.forEach((key, value) -> result.merge(key, -value, Long::sum));
-            result.values().removeIf(value -> value == 0);
-            return new Counts(result);
-        }
-
-        public Counts plus(Counts other) {
-            Map<RequestCounter.Key, Long> result = new HashMap<>(counts);
-            other.counts.forEach((key, value) -> result.merge(key, value, Long::sum));
-            return new Counts(result);
-        }
-
-        public long count(Predicate<RequestCounter.Key> filter) {
-            return counts.entrySet().stream().filter(e -> filter.test(e.getKey())).mapToLong(Map.Entry::getValue).sum();
-        }
-
-        public long writes(String agent) {
-            return count(k -> k.agent().equals(agent) && RequestCounter.WRITES.contains(k.method()));
-        }
-
-        public long writes(String agent, RequestCounter.Category category) {
-            return count(k -> k.agent().equals(agent) && k.category() == category
-                    && RequestCounter.WRITES.contains(k.method()));
-        }
-
-        public long failedWrites(String agent) {
-            return count(k -> k.agent().equals(agent) && RequestCounter.WRITES.contains(k.method())
-                    && (k.code() < 200 || k.code() >= 300));
-        }
-
-        public long reads(String agent) {
-            return count(k -> k.agent().equals(agent) && k.method().equals("GET"));
-        }
-
-        public long watches(String agent) {
-            return count(k -> k.agent().equals(agent) && k.method().equals("WATCH"));
-        }
-
-        /** "PUT configmap 200 x1000, GET namespace 200 x3" for one agent, largest first; writes only if asked. */
-        public String describe(String agent, boolean writesOnly) {
-            StringBuilder text = new StringBuilder();
-            counts.entrySet().stream()
-                    .filter(e -> e.getKey().agent().equals(agent)
-                            && (!writesOnly || RequestCounter.WRITES.contains(e.getKey().method())))
-                    .sorted(Map.Entry.<RequestCounter.Key, Long> comparingByValue().reversed())
-                    .forEach(e -> text.append(text.isEmpty() ? "" : ", ").append(e.getKey().method()).append(' ')
-                            .append(e.getKey().category().name().toLowerCase(Locale.ROOT)).append(' ')
-                            .append(e.getKey().code()).append(" x").append(e.getValue()));
-            return text.isEmpty() ? "none" : text.toString();
         }
     }
 }

@@ -1,9 +1,12 @@
 package io.krmsync.benchmark;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,17 +15,32 @@ import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.processing.event.Event;
 
 /**
- * The operator SDK's metrics hook used as a probe: how many reconciler calls ran, whether one is running, and when the
- * controller last did anything (event received, reconciliation submitted, started or finished).
+ * The operator SDK's metrics hook used as a probe: how many reconciler calls ran and how long they took (wall and CPU
+ * time), whether one is running, and when the controller last did anything (event received, reconciliation submitted,
+ * started or finished).
  */
 class ReconcileTracker implements Metrics {
 
     /** Every thread that has run a reconciler call, in any operator of the run. */
     static final java.util.Set<Long> RECONCILER_THREADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Reconciler calls (reconcile or cleanup) so far, or in a window: subtract two. */
+    record Calls(long executions, long failures, long nanos, long cpuNanos) {
+
+        static final Calls NONE = new Calls(0, 0, 0, 0);
+
+        Calls minus(Calls earlier) {
+            return new Calls(executions - earlier.executions, failures - earlier.failures, nanos - earlier.nanos,
+                    cpuNanos - earlier.cpuNanos);
+        }
+    }
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong executions = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final LongAdder callNanos = new LongAdder();
+    private final LongAdder callCpuNanos = new LongAdder();
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong lastActivityNanos = new AtomicLong(System.nanoTime());
 
@@ -63,10 +81,13 @@ class ReconcileTracker implements Metrics {
     public <T> T timeControllerExecution(ControllerExecution<T> execution) throws Exception {
         inFlight.incrementAndGet();
         RECONCILER_THREADS.add(Thread.currentThread().threadId());
-        touch();
+        long start = touch();
+        long cpu = THREADS.getCurrentThreadCpuTime();
         try {
             return execution.execute();
         } finally {
+            callCpuNanos.add(THREADS.getCurrentThreadCpuTime() - cpu);
+            callNanos.add(System.nanoTime() - start);
             executions.incrementAndGet();
             inFlight.decrementAndGet();
             touch();
@@ -93,6 +114,10 @@ class ReconcileTracker implements Metrics {
 
     long events() {
         return events.get();
+    }
+
+    Calls calls() {
+        return new Calls(executions.get(), failures.get(), callNanos.sum(), callCpuNanos.sum());
     }
 
     long lastActivityNanos() {

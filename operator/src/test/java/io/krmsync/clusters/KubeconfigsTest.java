@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fabric8.kubernetes.client.Config;
+import io.krmsync.status.Reason;
 
 /** Reading and vetting remote clusters' kubeconfigs, which are untrusted input. */
 class KubeconfigsTest {
@@ -183,11 +184,11 @@ class KubeconfigsTest {
                 () -> Kubeconfigs.parseCurrentContext("d", ORIGIN,
                         withRefusedOther.replace("current-context: prod-east", "current-context: risky"),
                         KubeconfigPolicy.strict()));
-        assertThat(refused.reason()).isEqualTo("ExecRefused");
+        assertThat(refused.reason()).isEqualTo(Reason.ExecRefused);
         assertThat(refused.getMessage()).doesNotContain(SECRETS);
         InvalidKubeconfigException unset = catchThrowableOfType(InvalidKubeconfigException.class,
                 () -> Kubeconfigs.parseCurrentContext("d", ORIGIN, multiContextKubeconfig(""), KubeconfigPolicy.strict()));
-        assertThat(unset.reason()).isEqualTo("NoCurrentContext");
+        assertThat(unset.reason()).isEqualTo(Reason.NoCurrentContext);
     }
 
     @Test
@@ -195,9 +196,9 @@ class KubeconfigsTest {
         String unset = kubeconfig("", TOKEN_USER).replace("current-context: kind-kind\n", "");
         String dangling = kubeconfig("", TOKEN_USER).replace("current-context: kind-kind", "current-context: other");
 
-        assertThat(refusal(unset, KubeconfigPolicy.strict()).reason()).isEqualTo("NoCurrentContext");
+        assertThat(refusal(unset, KubeconfigPolicy.strict()).reason()).isEqualTo(Reason.NoCurrentContext);
         InvalidKubeconfigException e = refusal(dangling, KubeconfigPolicy.strict());
-        assertThat(e.reason()).isEqualTo("NoCurrentContext");
+        assertThat(e.reason()).isEqualTo(Reason.NoCurrentContext);
         assertThat(e.getMessage()).contains("'other'", "'kind-kind'");
     }
 
@@ -211,9 +212,9 @@ class KubeconfigsTest {
                   cluster: {server: 'https://c.example'}
                 """;
 
-        assertThat(refusal(noContexts, KubeconfigPolicy.strict()).reason()).isEqualTo("NoContexts");
+        assertThat(refusal(noContexts, KubeconfigPolicy.strict()).reason()).isEqualTo(Reason.NoContexts);
         assertThat(refusal("apiVersion: v1\nkind: Config\ncontexts: []\n", KubeconfigPolicy.strict()).reason())
-                .isEqualTo("NoContexts");
+                .isEqualTo(Reason.NoContexts);
     }
 
     static Stream<Arguments> incompleteContexts() {
@@ -231,7 +232,7 @@ class KubeconfigsTest {
     void incompleteContextIsRefused(String label, String content, String explanation) {
         InvalidKubeconfigException e = refusal(content, KubeconfigPolicy.strict());
 
-        assertThat(e.reason()).isEqualTo("ContextIncomplete");
+        assertThat(e.reason()).isEqualTo(Reason.ContextIncomplete);
         assertThat(e.getMessage()).contains("context 'kind-kind'", explanation);
     }
 
@@ -252,30 +253,30 @@ class KubeconfigsTest {
         KubeconfigPolicy files = new KubeconfigPolicy(false, false, true, false);
         KubeconfigPolicy insecureTls = new KubeconfigPolicy(false, false, false, true);
         return Stream.of(
-                Arguments.of("exec", kubeconfig("", EXEC_USER), KubeconfigPolicy.strict(), exec, "ExecRefused",
+                Arguments.of("exec", kubeconfig("", EXEC_USER), KubeconfigPolicy.strict(), exec, Reason.ExecRefused,
                         "allow-exec"),
                 Arguments.of("auth-provider", kubeconfig("", AUTH_PROVIDER_USER), KubeconfigPolicy.strict(), authProvider,
-                        "AuthProviderRefused", "allow-auth-provider"),
+                        Reason.AuthProviderRefused, "allow-auth-provider"),
                 Arguments.of("certificate-authority", kubeconfig(", certificate-authority: ca.crt", TOKEN_USER),
-                        KubeconfigPolicy.strict(), files, "FileReferenceRefused", "allow-file-references"),
+                        KubeconfigPolicy.strict(), files, Reason.FileReferenceRefused, "allow-file-references"),
                 Arguments.of("client-certificate", kubeconfig("", "client-certificate: client.crt, client-key-data: "
-                        + KEY_DATA), KubeconfigPolicy.strict(), files, "FileReferenceRefused", "allow-file-references"),
+                        + KEY_DATA), KubeconfigPolicy.strict(), files, Reason.FileReferenceRefused, "allow-file-references"),
                 Arguments.of("client-key", kubeconfig("", "client-certificate-data: " + CERT_DATA
-                        + ", client-key: client.key"), KubeconfigPolicy.strict(), files, "FileReferenceRefused",
+                        + ", client-key: client.key"), KubeconfigPolicy.strict(), files, Reason.FileReferenceRefused,
                         "allow-file-references"),
                 Arguments.of("tokenFile", kubeconfig("", "tokenFile: token"), KubeconfigPolicy.strict(), files,
-                        "FileReferenceRefused", "allow-file-references"),
+                        Reason.FileReferenceRefused, "allow-file-references"),
                 Arguments.of("exec command path", kubeconfig("", EXEC_USER.replace("command: echo",
                         "command: ./bin/get-token")), exec, new KubeconfigPolicy(true, false, true, false),
-                        "FileReferenceRefused", "allow-file-references"),
+                        Reason.FileReferenceRefused, "allow-file-references"),
                 Arguments.of("insecure-skip-tls-verify", kubeconfig(", insecure-skip-tls-verify: true", TOKEN_USER),
-                        KubeconfigPolicy.strict(), insecureTls, "InsecureTlsRefused", "allow-insecure-tls"));
+                        KubeconfigPolicy.strict(), insecureTls, Reason.InsecureTlsRefused, "allow-insecure-tls"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("riskyFeatures")
     void riskyFeatureIsRefusedWithoutItsOptIn(String label, String content, KubeconfigPolicy without,
-            KubeconfigPolicy with, String reason, String optIn) {
+            KubeconfigPolicy with, Reason reason, String optIn) {
         InvalidKubeconfigException e = refusal(content, without);
 
         assertThat(e.reason()).isEqualTo(reason);
@@ -285,7 +286,7 @@ class KubeconfigsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("riskyFeatures")
     void riskyFeatureIsAllowedWithItsOptIn(String label, String content, KubeconfigPolicy without,
-            KubeconfigPolicy with, String reason, String optIn) throws Exception {
+            KubeconfigPolicy with, Reason reason, String optIn) throws Exception {
         writeTokenPlugin(); // for the exec command given as a path
 
         assertThat(parseOne(content, with).config().getMasterUrl()).isEqualTo(SERVER + "/");
@@ -296,9 +297,9 @@ class KubeconfigsTest {
         String execAndInsecure = kubeconfig(", insecure-skip-tls-verify: true", EXEC_USER);
 
         assertThat(refusal(execAndInsecure, new KubeconfigPolicy(true, true, true, false)).reason())
-                .isEqualTo("InsecureTlsRefused");
+                .isEqualTo(Reason.InsecureTlsRefused);
         assertThat(refusal(execAndInsecure, new KubeconfigPolicy(false, true, true, true)).reason())
-                .isEqualTo("ExecRefused");
+                .isEqualTo(Reason.ExecRefused);
     }
 
     @Test
@@ -364,7 +365,7 @@ class KubeconfigsTest {
 
         InvalidKubeconfigException e = refusal("prod", kubeconfig("", "tokenFile: token"), null, files);
 
-        assertThat(e.reason()).isEqualTo("FileReferenceRefused");
+        assertThat(e.reason()).isEqualTo(Reason.FileReferenceRefused);
         assertThat(e.getMessage()).contains("relative tokenFile");
         assertThat(Kubeconfigs.parse("prod", ORIGIN, kubeconfig("", "tokenFile: /var/run/token"), null, files))
                 .hasSize(1);
@@ -397,7 +398,7 @@ class KubeconfigsTest {
     void malformedKubeconfigIsRefusedWithoutQuotingIt(String label, String content) {
         InvalidKubeconfigException e = refusal(content, new KubeconfigPolicy(true, true, true, true));
 
-        assertThat(e.reason()).isEqualTo("MalformedKubeconfig");
+        assertThat(e.reason()).isEqualTo(Reason.MalformedKubeconfig);
     }
 
     @Test
@@ -419,8 +420,8 @@ class KubeconfigsTest {
                 .replace("{cluster: kind-kind, user: kind-kind}", "{cluster: kind-kind}")
                 .replace("- name: kind-kind\n  user: {" + TOKEN_USER + "}", "- user: {" + EXEC_USER + "}");
 
-        assertThat(refusal(twoClusters, KubeconfigPolicy.strict()).reason()).isEqualTo("MalformedKubeconfig");
-        assertThat(refusal(unnamedUser, KubeconfigPolicy.strict()).reason()).isEqualTo("MalformedKubeconfig");
+        assertThat(refusal(twoClusters, KubeconfigPolicy.strict()).reason()).isEqualTo(Reason.MalformedKubeconfig);
+        assertThat(refusal(unnamedUser, KubeconfigPolicy.strict()).reason()).isEqualTo(Reason.MalformedKubeconfig);
     }
 
     @ParameterizedTest
@@ -428,7 +429,7 @@ class KubeconfigsTest {
     void invalidDefaultNameIsRefused(String name) {
         InvalidKubeconfigException e = refusal(name, kubeconfig("", TOKEN_USER), null, KubeconfigPolicy.strict());
 
-        assertThat(e.reason()).isEqualTo("InvalidClusterName");
+        assertThat(e.reason()).isEqualTo(Reason.InvalidClusterName);
         assertThat(e.getMessage()).doesNotContain("\n");
     }
 
@@ -439,7 +440,7 @@ class KubeconfigsTest {
         assertThat(Kubeconfigs.parse(longest, ORIGIN, kubeconfig("", TOKEN_USER), null, KubeconfigPolicy.strict()))
                 .extracting(ClusterKubeconfig::name).containsExactly(longest);
         assertThat(refusal(longest + "c", kubeconfig("", TOKEN_USER), null, KubeconfigPolicy.strict()).reason())
-                .isEqualTo("InvalidClusterName");
+                .isEqualTo(Reason.InvalidClusterName);
     }
 
     @Test
@@ -448,7 +449,7 @@ class KubeconfigsTest {
 
         InvalidKubeconfigException e = refusal(content, KubeconfigPolicy.strict());
 
-        assertThat(e.reason()).isEqualTo("InvalidClusterName");
+        assertThat(e.reason()).isEqualTo(Reason.InvalidClusterName);
         assertThat(e.getMessage()).contains("'team/prod-east'", "contains '/'");
     }
 
@@ -459,7 +460,7 @@ class KubeconfigsTest {
 
         InvalidKubeconfigException e = refusal(content, KubeconfigPolicy.strict());
 
-        assertThat(e.reason()).isEqualTo("InsecureTlsRefused");
+        assertThat(e.reason()).isEqualTo(Reason.InsecureTlsRefused);
         assertThat(e.getMessage()).contains("context 'prod-east'", "cluster 'east'");
     }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.krmsync.status.Reason;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
@@ -138,6 +139,6 @@ class SourceCopiesTest {
 
         assertThatThrownBy(() -> copies(token, List.of()))
                 .isInstanceOfSatisfying(UncopyableObjectException.class,
-                        e -> assertThat(e.reason()).isEqualTo("ServiceAccountTokenSecret"));
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ServiceAccountTokenSecret));
     }
 }

@@ -12,7 +12,7 @@ import org.awaitility.core.ConditionFactory;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.krmsync.sync.StatusConditions;
+import io.krmsync.status.StatusConditions;
 import io.krmsync.testing.Kubectl;
 
 /** Shared steps of the ConfigMapSyncer operator tests: each test works in namespaces of its own. */

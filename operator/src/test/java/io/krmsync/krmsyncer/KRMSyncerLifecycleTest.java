@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.krmsync.krmsyncer.KRMSyncerSpec.DeletionPolicy;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.testing.OperatorEndpoints;
 import io.krmsync.testing.Scrape;
@@ -204,7 +205,7 @@ class KRMSyncerLifecycleTest {
         ns.source().createConfigMap(ns.name(), "app", "v=1");
         ns.apply(ns.syncer("pusher", "dest"));
         ns.awaitReady("pusher", "True", "Synced");
-        assertThat(ns.get("pusher").getSpec().getDeletionPolicy()).isEqualTo("Retain");
+        assertThat(ns.get("pusher").getSpec().getDeletionPolicy()).isEqualTo(DeletionPolicy.Retain);
         ns.awaitCopy(DESTINATION, "app", copy -> hasData(copy, "v", "1"));
 
         ns.delete("pusher");

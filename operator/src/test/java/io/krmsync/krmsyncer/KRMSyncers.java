@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.krmsync.sync.StatusConditions;
+import io.krmsync.status.StatusConditions;
 
 /** What a KRMSyncer user does with kubectl, for tests. */
 record KRMSyncers(KubernetesClient client) {

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.krmsync.status.Reason;
+
 class SuspensionTest {
 
     @Test
     void syncsWhenNeitherFieldIsSet() {
         Suspension suspension = Suspension.of(spec(null, null));
         assertThat(suspension.suspended()).isFalse();
-        assertThat(suspension.reason()).isEqualTo(Suspension.ACTIVE);
+        assertThat(suspension.reason()).isEqualTo(Reason.Active);
     }
 
     @Test
@@ -24,15 +26,15 @@ class SuspensionTest {
 
     @Test
     void agreeingFieldsAreOneAnswer() {
-        assertThat(Suspension.of(spec(true, true)).reason()).isEqualTo(Suspension.SUSPENDED);
-        assertThat(Suspension.of(spec(false, false)).reason()).isEqualTo(Suspension.ACTIVE);
+        assertThat(Suspension.of(spec(true, true)).reason()).isEqualTo(Reason.Suspended);
+        assertThat(Suspension.of(spec(false, false)).reason()).isEqualTo(Reason.Active);
     }
 
     @Test
     void disagreeingFieldsStaySuspendedAndSaySo() {
         for (Suspension suspension : new Suspension[] { Suspension.of(spec(false, true)), Suspension.of(spec(true, false)) }) {
             assertThat(suspension.suspended()).isTrue();
-            assertThat(suspension.reason()).isEqualTo(Suspension.FIELDS_DISAGREE);
+            assertThat(suspension.reason()).isEqualTo(Reason.SuspendFieldsDisagree);
             assertThat(suspension.message()).contains("spec.suspend").contains("spec.suspended");
         }
     }

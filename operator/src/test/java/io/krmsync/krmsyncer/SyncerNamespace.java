@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.krmsync.sync.StatusConditions;
+import io.krmsync.status.StatusConditions;
 import io.krmsync.testing.Kubectl;
 import io.krmsync.testing.OperatorEndpoints;
 import io.krmsync.testing.TestClusters;

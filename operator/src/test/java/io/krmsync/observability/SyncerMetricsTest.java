@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
-import io.krmsync.sync.StatusConditions;
+import io.krmsync.status.StatusConditions;
 import io.krmsync.testing.Kubectl;
 import io.krmsync.testing.OperatorEndpoints;
 import io.krmsync.testing.Scrape;

@@ -12,19 +12,20 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.krmsync.propagation.ProviderOutcomes.Outcome;
-import io.krmsync.sync.EventRecorder;
+import io.krmsync.status.EventRecorder;
+import io.krmsync.status.Reason;
 
 class ProviderOutcomesTest {
 
     private final List<String> events = new ArrayList<>();
     private final ProviderOutcomes outcomes = new ProviderOutcomes(new EventRecorder(null) {
         @Override
-        public void normal(HasMetadata regarding, String reason, String message) {
+        public void normal(HasMetadata regarding, Reason reason, String message) {
             events.add("Normal " + reason + ": " + message);
         }
 
         @Override
-        public void warning(HasMetadata regarding, String reason, String message) {
+        public void warning(HasMetadata regarding, Reason reason, String message) {
             events.add("Warning " + reason + ": " + message);
         }
     });
@@ -36,7 +37,7 @@ class ProviderOutcomesTest {
         assertThat(outcomes.record(source, List.of(Outcome.synced("cluster2"), Outcome.synced("cluster3")))).isFalse();
         assertThat(events).isEmpty();
 
-        Outcome forbidden = Outcome.failed("cluster3", "Forbidden", "configmaps is forbidden");
+        Outcome forbidden = Outcome.failed("cluster3", Reason.Forbidden, "configmaps is forbidden");
         assertThat(outcomes.record(source, List.of(Outcome.synced("cluster2"), forbidden))).isTrue();
         assertThat(outcomes.record(source, List.of(Outcome.synced("cluster2"), forbidden))).isTrue();
         assertThat(events).containsExactly("Warning PropagationFailed: cluster cluster3: Forbidden: configmaps is forbidden");
@@ -59,20 +60,20 @@ class ProviderOutcomesTest {
 
     @Test
     void aClusterNotWrittenThisTimeKeepsItsLastOutcome() {
-        outcomes.record(source, List.of(Outcome.failed("cluster3", "Forbidden", "no")));
+        outcomes.record(source, List.of(Outcome.failed("cluster3", Reason.Forbidden, "no")));
         // cluster3 unreachable now: not in this round's outcomes, and no recovery is claimed for it.
         outcomes.record(source, List.of(Outcome.synced("cluster2")));
-        outcomes.record(source, List.of(Outcome.failed("cluster3", "Forbidden", "no")));
+        outcomes.record(source, List.of(Outcome.failed("cluster3", Reason.Forbidden, "no")));
 
         assertThat(events).containsExactly("Warning PropagationFailed: cluster cluster3: Forbidden: no");
     }
 
     @Test
     void aSourceThatIsNotPropagatedIsReportedOncePerReasonUntilForgotten() {
-        outcomes.notPropagated(source, "SourceIsACopy", "a copy");
-        outcomes.notPropagated(source, "SourceIsACopy", "a copy");
+        outcomes.notPropagated(source, Reason.SourceIsACopy, "a copy");
+        outcomes.notPropagated(source, Reason.SourceIsACopy, "a copy");
         outcomes.forget(ResourceID.fromResource(source));
-        outcomes.notPropagated(source, "SourceIsACopy", "a copy");
+        outcomes.notPropagated(source, Reason.SourceIsACopy, "a copy");
 
         assertThat(events).containsExactly("Warning SourceIsACopy: a copy", "Warning SourceIsACopy: a copy");
     }

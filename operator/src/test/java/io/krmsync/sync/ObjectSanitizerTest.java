@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.krmsync.status.Reason;
 
 class ObjectSanitizerTest {
 
@@ -176,7 +177,7 @@ class ObjectSanitizerTest {
 
         assertThatThrownBy(() -> sanitizer.desiredCopy(source, "dev", SOURCE, OWNER))
                 .isInstanceOfSatisfying(UncopyableObjectException.class,
-                        e -> assertThat(e.reason()).isEqualTo("ServiceAccountTokenSecret"))
+                        e -> assertThat(e.reason()).isEqualTo(Reason.ServiceAccountTokenSecret))
                 .hasMessageContaining("local/default/app-config")
                 .hasMessageNotContaining("dG9rZW4=");
     }
@@ -192,7 +193,7 @@ class ObjectSanitizerTest {
         for (var source : List.of(rootCa, bootstrapToken)) {
             assertThatThrownBy(() -> sanitizer.desiredCopy(source, "dev", SOURCE, OWNER))
                     .isInstanceOfSatisfying(UncopyableObjectException.class,
-                            e -> assertThat(e.reason()).isEqualTo("ClusterLocalObject"))
+                            e -> assertThat(e.reason()).isEqualTo(Reason.ClusterLocalObject))
                     .hasMessageNotContaining("c2VjcmV0");
         }
     }

@@ -1,4 +1,4 @@
-package io.krmsync.sync;
+package io.krmsync.status;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,14 +18,14 @@ public final class StatusConditions {
     }
 
     /** The conditions with {@code type} set to the given values, keeping the other conditions as they were. */
-    public static List<Condition> with(List<Condition> current, String type, boolean status, String reason,
+    public static List<Condition> with(List<Condition> current, String type, boolean status, Reason reason,
             String message, Long observedGeneration, Instant now) {
         String statusValue = status ? "True" : "False";
         Optional<Condition> previous = find(current, type);
         String transitionTime = previous.filter(c -> statusValue.equals(c.getStatus()))
                 .map(Condition::getLastTransitionTime)
                 .orElse(now.toString());
-        Condition next = new ConditionBuilder().withType(type).withStatus(statusValue).withReason(reason)
+        Condition next = new ConditionBuilder().withType(type).withStatus(statusValue).withReason(reason.name())
                 .withMessage(message).withObservedGeneration(observedGeneration)
                 .withLastTransitionTime(transitionTime).build();
         List<Condition> result = new ArrayList<>();

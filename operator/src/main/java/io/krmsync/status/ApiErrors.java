@@ -1,8 +1,8 @@
-package io.krmsync.sync;
+package io.krmsync.status;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-/** Condition-style reasons for API failures, shared by status, events and the errors metric. */
+/** Reasons for API failures, shared by status, events and the errors metric. */
 public final class ApiErrors {
 
     private ApiErrors() {
@@ -13,19 +13,19 @@ public final class ApiErrors {
         return e.getCode() <= 0;
     }
 
-    public static String reason(KubernetesClientException e) {
+    public static Reason reason(KubernetesClientException e) {
         if (isUnanswered(e)) {
-            return "Unreachable";
+            return Reason.Unreachable;
         }
         return switch (e.getCode()) {
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "NotFound";
-            case 409 -> "Conflict";
-            case 413 -> "TooLarge";
-            case 422 -> "Invalid";
-            case 429 -> "TooManyRequests";
-            default -> e.getCode() >= 500 ? "ServerError" : "RequestFailed";
+            case 401 -> Reason.Unauthorized;
+            case 403 -> Reason.Forbidden;
+            case 404 -> Reason.NotFound;
+            case 409 -> Reason.WriteConflict;
+            case 413 -> Reason.TooLarge;
+            case 422 -> Reason.Invalid;
+            case 429 -> Reason.TooManyRequests;
+            default -> e.getCode() >= 500 ? Reason.ServerError : Reason.RequestFailed;
         };
     }
 

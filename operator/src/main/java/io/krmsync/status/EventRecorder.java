@@ -1,4 +1,4 @@
-package io.krmsync.sync;
+package io.krmsync.status;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -29,15 +29,19 @@ public class EventRecorder {
         this.client = client;
     }
 
-    public void normal(HasMetadata regarding, String reason, String message) {
+    public void record(HasMetadata regarding, TransitionEvent event) {
+        record(regarding, event.warning() ? "Warning" : "Normal", event.reason(), event.message());
+    }
+
+    public void normal(HasMetadata regarding, Reason reason, String message) {
         record(regarding, "Normal", reason, message);
     }
 
-    public void warning(HasMetadata regarding, String reason, String message) {
+    public void warning(HasMetadata regarding, Reason reason, String message) {
         record(regarding, "Warning", reason, message);
     }
 
-    private void record(HasMetadata regarding, String type, String reason, String message) {
+    private void record(HasMetadata regarding, String type, Reason reason, String message) {
         String now = Instant.now().toString();
         String namespace = regarding.getMetadata().getNamespace() == null ? "default"
                 : regarding.getMetadata().getNamespace();
@@ -54,7 +58,7 @@ public class EventRecorder {
                         .withUid(regarding.getMetadata().getUid())
                         .build())
                 .withType(type)
-                .withReason(reason)
+                .withReason(reason.name())
                 .withMessage(message)
                 .withFirstTimestamp(now)
                 .withLastTimestamp(now)

@@ -1,4 +1,4 @@
-package io.krmsync.sync;
+package io.krmsync.status;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
 /**
- * One syncer's gauges (see {@link SyncMetrics#syncerStatus}). A timestamp gauge is registered only once its time is
+ * One syncer's gauges (see {@link StatusRecorder}). A timestamp gauge is registered only once its time is
  * known: a syncer that never synced has no last-sync series rather than a made-up time.
  */
 final class SyncerGauges {
@@ -26,7 +26,7 @@ final class SyncerGauges {
     SyncerGauges(MeterRegistry registry, Tags tags) {
         this.registry = registry;
         this.tags = tags;
-        meters.add(Gauge.builder(SyncMetrics.SYNCER_READY, this, gauges -> gauges.ready)
+        meters.add(Gauge.builder(StatusRecorder.SYNCER_READY, this, gauges -> gauges.ready)
                 .description("1 when the syncer's Ready condition is True, 0 otherwise")
                 .tags(tags).register(registry));
     }
@@ -43,12 +43,12 @@ final class SyncerGauges {
             lastReady = lastSync;
         }
         if (!lastSyncKnown && !Double.isNaN(lastSync)) {
-            meters.add(Gauge.builder(SyncMetrics.SYNCER_LAST_SYNC, this, gauges -> gauges.lastSync)
+            meters.add(Gauge.builder(StatusRecorder.SYNCER_LAST_SYNC, this, gauges -> gauges.lastSync)
                     .description("status.lastSyncTime: when the syncer last wrote its copies or found a new outcome")
                     .baseUnit("seconds").tags(tags).register(registry));
         }
         if (!lastReadyKnown && !Double.isNaN(lastReady)) {
-            meters.add(Gauge.builder(SyncMetrics.SYNCER_LAST_READY, this, gauges -> gauges.lastReady)
+            meters.add(Gauge.builder(StatusRecorder.SYNCER_LAST_READY, this, gauges -> gauges.lastReady)
                     .description("When a reconciliation last found the syncer Ready")
                     .baseUnit("seconds").tags(tags).register(registry));
         }
