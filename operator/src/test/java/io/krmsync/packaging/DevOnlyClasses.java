@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -27,16 +28,13 @@ public final class DevOnlyClasses {
 
     /** Binary class name to the dev-only jar or class folder it belongs to. */
     private final Map<String, Path> artefactOf;
-    private final Set<Path> artefacts;
 
-    private DevOnlyClasses(Map<String, Path> artefactOf, Set<Path> artefacts) {
+    private DevOnlyClasses(Map<String, Path> artefactOf) {
         this.artefactOf = artefactOf;
-        this.artefacts = artefacts;
     }
 
     public static DevOnlyClasses onTheTestClassPath() {
         Map<String, Path> artefactOf = new TreeMap<>();
-        Set<Path> artefacts = new TreeSet<>();
         for (Class<?> member : ONE_CLASS_OF_EACH_ARTEFACT) {
             Path artefact = locationOf(member);
             Set<String> classes = ClassFiles.in(artefact);
@@ -44,15 +42,14 @@ public final class DevOnlyClasses {
                 throw new IllegalStateException(member.getName() + " was loaded from " + artefact
                         + ", which does not hold it as a class file");
             }
-            artefacts.add(artefact);
             classes.forEach(name -> artefactOf.putIfAbsent(name, artefact));
         }
-        return new DevOnlyClasses(artefactOf, artefacts);
+        return new DevOnlyClasses(artefactOf);
     }
 
     /** The jars or class folders the dev-only classes were read from. */
     public Set<Path> artefacts() {
-        return artefacts;
+        return new TreeSet<>(artefactOf.values());
     }
 
     public boolean contains(String binaryClassName) {
@@ -61,10 +58,9 @@ public final class DevOnlyClasses {
 
     /** The Java packages of the dev-only classes, e.g. {@code io.krmsync.sandbox}. */
     public Set<String> packages() {
-        Set<String> packages = new TreeSet<>();
-        artefactOf.keySet().forEach(name -> packages.add(name.substring(0, Math.max(0, name.lastIndexOf('.')))));
-        packages.remove("");
-        return packages;
+        return artefactOf.keySet().stream().filter(name -> name.contains("."))
+                .map(name -> name.substring(0, name.lastIndexOf('.')))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
