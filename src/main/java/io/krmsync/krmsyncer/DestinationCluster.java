@@ -4,17 +4,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.jboss.logging.Logger;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.krmsync.clusters.ClusterKubeconfig;
 import io.krmsync.sync.CopyNamespaces;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.CopyTarget;
 import io.krmsync.sync.TrackingMetadata;
-import io.krmsync.sync.WatchedCopyCache;
+import io.krmsync.sync.UnmanagedInformer;
 
 /**
  * One KRMSyncer's destination cluster for one kubeconfig: its client, what its discovery said about the rules' kinds,
@@ -24,10 +21,8 @@ import io.krmsync.sync.WatchedCopyCache;
  */
 final class DestinationCluster implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(DestinationCluster.class);
-
     /** The copies of one kind at the destination. */
-    record Copies(RuleKind kind, SharedIndexInformer<GenericKubernetesResource> informer,
+    record Copies(RuleKind kind, UnmanagedInformer<GenericKubernetesResource> informer,
             CopyTarget<GenericKubernetesResource> target) {
 
         boolean synced() {
@@ -141,25 +136,16 @@ final class DestinationCluster implements AutoCloseable {
 
     private Copies watch(RuleKind kind) {
         var resources = client.genericKubernetesResources(kind.context());
-        SharedIndexInformer<GenericKubernetesResource> informer = resources.inAnyNamespace()
-                .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
-        // Keep retrying, and let the KRMSyncer look: a watch that cannot be re-established is how an outage in a
-        // steady state (nothing to write) shows, see #checkReachable.
-        informer.exceptionHandler((started, failure) -> {
-            onCopyEvent.run();
-            return true;
-        });
-        WatchedCopyCache<GenericKubernetesResource> cache = new WatchedCopyCache<>(informer.getStore());
-        informer.addEventHandler(cache.eventHandler(copy -> onCopyEvent.run()));
-        informer.start().whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.warnf("KRMSyncer %s: watching %s copies at %s failed (%s); retrying", owner.identity(), kind,
-                        server(), failure.getClass().getSimpleName());
-            } else {
-                onCopyEvent.run();
-            }
-        });
+        // Every event on a copy, and every failure of the watch, makes the KRMSyncer look: a watch that cannot be
+        // re-established is how an outage in a steady state (nothing to write) shows, see #checkReachable.
+        UnmanagedInformer<GenericKubernetesResource> informer = UnmanagedInformer
+                .watching("KRMSyncer " + owner.identity() + "'s " + kind + " copies at " + server(),
+                        resources.inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)))
+                .onChange(copy -> onCopyEvent.run())
+                .onFailure(onCopyEvent)
+                .onListed(onCopyEvent)
+                .build().start();
         return new Copies(kind, informer, new CopyTarget<>(kubeconfig.name(), GenericKubernetesResource.class,
-                resources, cache));
+                resources, informer.cache()));
     }
 }
