@@ -1,5 +1,6 @@
 package io.krmsync.krmsyncer;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,7 @@ final class DestinationCluster implements AutoCloseable {
     private final CopyOwner owner;
     private final Runnable onCopyEvent;
     private final CopyNamespaces namespaces;
-    private final Map<String, RuleKind> kinds = new ConcurrentHashMap<>();
+    private final KindDiscovery kinds;
     private final Map<RuleKind, Copies> copies = new ConcurrentHashMap<>();
     /** Per copy, the source and copy resourceVersions last found in sync: what lets a resync skip unchanged objects. */
     private final Map<String, String> verified = new ConcurrentHashMap<>();
@@ -48,6 +49,8 @@ final class DestinationCluster implements AutoCloseable {
         this.owner = owner;
         this.onCopyEvent = onCopyEvent;
         this.namespaces = new CopyNamespaces(client, KRMSyncer.RECONCILER);
+        this.kinds = new KindDiscovery(client, " at the destination", RuleFailure.NOT_SERVED_AT_DESTINATION,
+                Clock.systemUTC());
     }
 
     String secretVersion() {
@@ -75,16 +78,9 @@ final class DestinationCluster implements AutoCloseable {
         return namespaces;
     }
 
-    /** The rule's kind as the destination serves it; remembered once found. */
+    /** The rule's kind as the destination serves it. */
     RuleKind kind(SyncRule rule) throws RuleFailure {
-        String key = RulePass.kindKey(rule.getGroup(), rule.getVersion(), rule.getKind());
-        RuleKind known = kinds.get(key);
-        if (known != null) {
-            return known;
-        }
-        RuleKind found = KindDiscovery.resolve(client, rule, " at the destination", RuleFailure.NOT_SERVED_AT_DESTINATION);
-        kinds.put(key, found);
-        return found;
+        return kinds.resolve(rule);
     }
 
     /** The copies of this kind, watched from the first call on. */

@@ -1,11 +1,7 @@
 package io.krmsync.krmsyncer;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -55,20 +51,15 @@ final class SourceWatches extends SimpleInboundEventSource<KRMSyncer> {
         }
     }
 
-    /** How long a kind found by discovery is trusted before it is looked up again (a CRD may change scope). */
-    private static final Duration DISCOVERY_TTL = Duration.ofMinutes(1);
-
-    private record KnownKind(RuleKind kind, Instant until) {
-    }
-
     private final KubernetesClient client;
-    private final Map<String, KnownKind> kinds = new ConcurrentHashMap<>();
+    private final KindDiscovery kinds;
     private final SharedInformers<WatchKey, GenericKubernetesResource> watches =
             new SharedInformers<>(this::open, this::propagateEvent);
 
-    SourceWatches(KubernetesClient client) {
+    SourceWatches(KubernetesClient client, KindDiscovery kinds) {
         super("krmsyncer-sources");
         this.client = client;
+        this.kinds = kinds;
     }
 
     @Override
@@ -79,14 +70,7 @@ final class SourceWatches extends SimpleInboundEventSource<KRMSyncer> {
 
     /** The rule's kind as the local cluster serves it. */
     RuleKind kind(SyncRule rule) throws RuleFailure {
-        String key = RulePass.kindKey(rule.getGroup(), rule.getVersion(), rule.getKind());
-        KnownKind known = kinds.get(key);
-        if (known != null && known.until().isAfter(Instant.now())) {
-            return known.kind();
-        }
-        RuleKind found = KindDiscovery.resolve(client, rule, "", RuleFailure.RULE_INVALID);
-        kinds.put(key, new KnownKind(found, Instant.now().plus(DISCOVERY_TTL)));
-        return found;
+        return kinds.resolve(rule);
     }
 
     /**
