@@ -13,10 +13,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 /**
  * A fabric8 informer that krm-sync starts and closes itself, outside the operator SDK, built one way for every watch
  * that comes and goes at runtime: per KRMSyncer rule, per destination, per provider cluster. The SDK's informers (an
- * {@code InformerEventSource}, also with a remote client) are registered with its health check and, when started,
- * wait for their first list and by default stop the operator if it fails: one unreachable remote cluster, or a kind
- * the operator may not list, would make the whole operator unready or stop it. Failures here stay with the rule,
- * KRMSyncer or cluster that owns the watch.
+ * {@code InformerEventSource}, also one with a remote client) report into its health check, and starting one waits
+ * for its first list and by default fails when that list fails (at start-up, the whole operator stops): one
+ * unreachable remote cluster, or a kind the operator may not list, would make the whole operator unready or stop it.
+ * Failures here stay with the rule, KRMSyncer or cluster that owns the watch.
  * <p>
  * The informer lists, then watches, and keeps retrying with fabric8's reconnect backoff after any failure, the first
  * list included (a cluster may come back; closing is the only way to stop it; fabric8 logs each failure). Every
