@@ -102,7 +102,8 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
                         secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName()).stream()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
-        sources = new SourceWatches(context.getClient());
+        sources = new SourceWatches(context.getClient(),
+                new KindDiscovery(context.getClient(), "", Reason.RuleInvalid, Clock.systemUTC()));
         destinations = new Destinations(clients);
         return List.of(secrets, sources, destinations);
     }

@@ -315,7 +315,7 @@ final class RulePass {
 
     /** Deletes this KRMSyncer's copies of the kind that no selected source wants any more. */
     private void sweep(RuleStatus status, Copies copies, Set<String> wanted) {
-        for (GenericKubernetesResource copy : copies.informer().getStore().list()) {
+        for (GenericKubernetesResource copy : copies.informer().list()) {
             String copyKey = keyOf(copy.getMetadata().getNamespace(), copy.getMetadata().getName());
             if (wanted.contains(copyKey) || TrackingMetadata.ownership(copy, owner) != Ownership.OWNED) {
                 continue;
