@@ -80,8 +80,8 @@ final class DestinationCluster implements AutoCloseable {
     }
 
     /** The rule's kind as the destination serves it. */
-    RuleKind kind(SyncRule rule) throws RuleFailure {
-        return kinds.resolve(rule);
+    RuleKind kind(GroupVersionKind gvk) throws RuleFailure {
+        return kinds.resolve(gvk);
     }
 
     /** The copies of this kind, watched from the first call on. */

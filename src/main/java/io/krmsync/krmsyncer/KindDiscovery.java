@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,7 +33,7 @@ final class KindDiscovery {
     private final String where;
     private final Reason notServedReason;
     private final Clock clock;
-    private final Map<String, Known> kinds = new ConcurrentHashMap<>();
+    private final Map<GroupVersionKind, Known> kinds = new ConcurrentHashMap<>();
 
     /**
      * @param where "" for the source cluster, " at the destination" for the other, to finish messages
@@ -53,20 +52,18 @@ final class KindDiscovery {
      * @throws RuleFailure when the cluster does not serve the kind, or does not let it be listed and watched
      * @throws KubernetesClientException when discovery fails for another reason (unreachable, unauthorized)
      */
-    RuleKind resolve(SyncRule rule) throws RuleFailure {
-        String key = RulePass.kindKey(rule.getGroup(), rule.getVersion(), rule.getKind());
-        Known known = kinds.get(key);
+    RuleKind resolve(GroupVersionKind gvk) throws RuleFailure {
+        Known known = kinds.get(gvk);
         if (known != null && known.until().isAfter(clock.instant())) {
             return known.kind();
         }
-        RuleKind found = lookUp(rule);
-        kinds.put(key, new Known(found, clock.instant().plus(TTL)));
+        RuleKind found = lookUp(gvk);
+        kinds.put(gvk, new Known(found, clock.instant().plus(TTL)));
         return found;
     }
 
-    private RuleKind lookUp(SyncRule rule) throws RuleFailure {
-        String group = Objects.requireNonNullElse(rule.getGroup(), "");
-        String groupVersion = group.isEmpty() ? rule.getVersion() : group + "/" + rule.getVersion();
+    private RuleKind lookUp(GroupVersionKind gvk) throws RuleFailure {
+        String groupVersion = gvk.apiVersion();
         APIResourceList resources;
         try {
             resources = client.getApiResources(groupVersion);
@@ -81,18 +78,17 @@ final class KindDiscovery {
         }
         List<APIResource> all = resources.getResources() == null ? List.of() : resources.getResources();
         Optional<APIResource> resource = all.stream()
-                .filter(r -> rule.getKind().equals(r.getKind()) && !r.getName().contains("/")).findFirst();
+                .filter(r -> gvk.kind().equals(r.getKind()) && !r.getName().contains("/")).findFirst();
         if (resource.isEmpty()) {
-            throw new RuleFailure(notServedReason, "kind " + rule.getKind() + " is not served by API " + groupVersion + where);
+            throw new RuleFailure(notServedReason, "kind " + gvk.kind() + " is not served by API " + groupVersion + where);
         }
         APIResource found = resource.get();
         List<String> verbs = found.getVerbs() == null ? List.of() : found.getVerbs();
         if (!verbs.isEmpty() && !(verbs.contains("list") && verbs.contains("watch"))) {
-            throw new RuleFailure(notServedReason, rule.getKind() + " in " + groupVersion
+            throw new RuleFailure(notServedReason, gvk.kind() + " in " + groupVersion
                     + " cannot be listed and watched" + where);
         }
         boolean status = all.stream().anyMatch(r -> (found.getName() + "/status").equals(r.getName()));
-        return new RuleKind(group, rule.getVersion(), rule.getKind(), found.getName(),
-                Boolean.TRUE.equals(found.getNamespaced()), status);
+        return new RuleKind(gvk, found.getName(), Boolean.TRUE.equals(found.getNamespaced()), status);
     }
 }

@@ -69,8 +69,8 @@ final class SourceWatches extends SimpleInboundEventSource<KRMSyncer> {
     }
 
     /** The rule's kind as the local cluster serves it. */
-    RuleKind kind(SyncRule rule) throws RuleFailure {
-        return kinds.resolve(rule);
+    RuleKind kind(GroupVersionKind gvk) throws RuleFailure {
+        return kinds.resolve(gvk);
     }
 
     /**

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ import io.krmsync.status.Reason;
 @EnableKubernetesMockClient
 class KindDiscoveryTest {
 
-    private static final SyncRule WIDGETS = new SyncRule("example.com", "v1", "Widget", List.of());
+    private static final GroupVersionKind WIDGETS = new GroupVersionKind("example.com", "v1", "Widget");
 
     KubernetesMockServer server;
     KubernetesClient client;
