@@ -49,7 +49,7 @@ final class DestinationCluster implements AutoCloseable {
         this.client = client;
         this.owner = owner;
         this.onCopyEvent = onCopyEvent;
-        this.namespaces = new CopyNamespaces(client, KRMSyncer.RECONCILER);
+        this.namespaces = new CopyNamespaces(client, KRMSyncerReconciler.NAME);
         this.kinds = new KindDiscovery(client, " at the destination", Reason.KindNotServedAtDestination,
                 Clock.systemUTC());
     }

@@ -269,7 +269,7 @@ final class RulePass {
         }
         wrote |= result.wrote();
         if (result.carriedSourceChange()) {
-            metrics.copyLatency(KRMSyncer.RECONCILER, copies.target().cluster(), observations.since(firstSeen));
+            metrics.copyLatency(KRMSyncerReconciler.NAME, copies.target().cluster(), observations.since(firstSeen));
         }
         if (syncer.getSpec().isSyncStatus() && copies.kind().statusSubresource()) {
             wrote |= syncStatus(copies, source, namespace);

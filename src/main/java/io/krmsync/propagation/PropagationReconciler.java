@@ -56,7 +56,8 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 public class PropagationReconciler implements Reconciler<ConfigMap> {
 
-    static final String NAME = "propagation";
+    /** The controller's name, also the reconciler label of metrics and the reconciler part of copy markers. */
+    public static final String NAME = "propagation";
     static final String DEFAULT_SELECTOR = "example.io/propagate=true";
     private static final Logger LOG = Logger.getLogger(PropagationReconciler.class);
 
