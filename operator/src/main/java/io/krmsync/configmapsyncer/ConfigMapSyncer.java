@@ -19,7 +19,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
         type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class ConfigMapSyncer extends CustomResource<ConfigMapSyncerSpec, ConfigMapSyncerStatus> implements Namespaced {
-
-    public static final String FINALIZER = "configmapsyncer.config.example.com/finalizer";
-    public static final String RECONCILER = "configmapsyncer";
 }

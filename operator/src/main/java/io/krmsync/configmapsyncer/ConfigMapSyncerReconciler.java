@@ -58,13 +58,17 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * namespaces); writes go through the shared copy engine, which writes only on a real difference. Copies are found
  * by their tracking marker, so a namespace dropped from the spec, or a deleted syncer, loses exactly its copies.
  */
-@ControllerConfiguration(name = ConfigMapSyncer.RECONCILER, finalizerName = ConfigMapSyncer.FINALIZER,
+@ControllerConfiguration(name = ConfigMapSyncerReconciler.NAME, finalizerName = ConfigMapSyncerReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 @RBACRule(apiGroups = "", resources = { "configmaps", "secrets" },
         verbs = { "get", "list", "watch", "create", "update", "delete" })
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, Cleaner<ConfigMapSyncer> {
+
+    /** The controller's name, also the reconciler label of metrics and the reconciler part of copy markers. */
+    public static final String NAME = "configmapsyncer";
+    public static final String FINALIZER = "configmapsyncer.config.example.com/finalizer";
 
     private static final Logger LOG = Logger.getLogger(ConfigMapSyncerReconciler.class);
     /** Index of syncers by the kind and name their copies carry: "ConfigMap/app-config". */
@@ -135,7 +139,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         } catch (SyncBlocked blocked) {
             status.blocked(blocked.reason(), blocked.getMessage());
         }
-        UpdateControl<ConfigMapSyncer> control = statusRecorder.record(ConfigMapSyncer.RECONCILER, syncer,
+        UpdateControl<ConfigMapSyncer> control = statusRecorder.record(NAME, syncer,
                 status.build(Instant.now()));
         return retry ? control.rescheduleAfter(config.retryInterval()) : control;
     }
@@ -146,12 +150,12 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         var status = new ConfigMapSyncerStatusBuilder(syncer);
         Readiness failure = Readiness.failed(e);
         status.blocked(failure.reason(), failure.message());
-        return statusRecorder.recordError(ConfigMapSyncer.RECONCILER, syncer, status.build(Instant.now()));
+        return statusRecorder.recordError(NAME, syncer, status.build(Instant.now()));
     }
 
     @Override
     public DeleteControl cleanup(ConfigMapSyncer syncer, Context<ConfigMapSyncer> context) {
-        statusRecorder.forget(ConfigMapSyncer.RECONCILER, syncer);
+        statusRecorder.forget(NAME, syncer);
         CopyOwner owner = ownerOf(syncer);
         KubernetesClient client = context.getClient();
         // Listed from the API server by marker, not from today's spec or a possibly lagging cache.
@@ -248,7 +252,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                 status.wroteCopies();
             }
             if (result.carriedSourceChange()) {
-                metrics.copyLatency(ConfigMapSyncer.RECONCILER, clusterName,
+                metrics.copyLatency(NAME, clusterName,
                         sourceObservations.since(fanOut.sourceFirstSeen()));
             }
             status.synced(namespace);
@@ -321,7 +325,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     }
 
     private static CopyOwner ownerOf(ConfigMapSyncer syncer) {
-        return CopyOwner.of(ConfigMapSyncer.RECONCILER, syncer.getMetadata().getNamespace(), syncer.getMetadata().getName());
+        return CopyOwner.of(NAME, syncer.getMetadata().getNamespace(), syncer.getMetadata().getName());
     }
 
     /** Syncers whose source or copies may be this object: same kind and name, or carrying a syncer's marker. */
@@ -330,8 +334,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         Set<ResourceID> ids = syncers.byIndex(COPY_NAME_INDEX, kind.copyNameKey(object.getMetadata().getName()))
                 .stream().map(ResourceID::fromResource).collect(Collectors.toCollection(HashSet::new));
         TrackingMetadata.ownerKey(object)
-                .filter(key -> key.startsWith(ConfigMapSyncer.RECONCILER + "/"))
-                .map(key -> key.substring(ConfigMapSyncer.RECONCILER.length() + 1).split("/", 2))
+                .filter(key -> key.startsWith(NAME + "/"))
+                .map(key -> key.substring(NAME.length() + 1).split("/", 2))
                 .filter(parts -> parts.length == 2)
                 .ifPresent(parts -> ids.add(new ResourceID(parts[1], parts[0])));
         return ids;

@@ -1,21 +1,19 @@
 package io.krmsync.krmsyncer;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.jboss.logging.Logger;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.krmsync.clusters.ClusterKubeconfig;
 import io.krmsync.status.Reason;
 import io.krmsync.sync.CopyNamespaces;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.CopyTarget;
 import io.krmsync.sync.TrackingMetadata;
-import io.krmsync.sync.WatchedCopyCache;
+import io.krmsync.sync.UnmanagedInformer;
 
 /**
  * One KRMSyncer's destination cluster for one kubeconfig: its client, what its discovery said about the rules' kinds,
@@ -25,10 +23,8 @@ import io.krmsync.sync.WatchedCopyCache;
  */
 final class DestinationCluster implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(DestinationCluster.class);
-
     /** The copies of one kind at the destination. */
-    record Copies(RuleKind kind, SharedIndexInformer<GenericKubernetesResource> informer,
+    record Copies(RuleKind kind, UnmanagedInformer<GenericKubernetesResource> informer,
             CopyTarget<GenericKubernetesResource> target) {
 
         boolean synced() {
@@ -41,7 +37,7 @@ final class DestinationCluster implements AutoCloseable {
     private final CopyOwner owner;
     private final Runnable onCopyEvent;
     private final CopyNamespaces namespaces;
-    private final Map<String, RuleKind> kinds = new ConcurrentHashMap<>();
+    private final KindDiscovery kinds;
     private final Map<RuleKind, Copies> copies = new ConcurrentHashMap<>();
     /** Per copy, the source and copy resourceVersions last found in sync: what lets a resync skip unchanged objects. */
     private final Map<String, String> verified = new ConcurrentHashMap<>();
@@ -53,7 +49,9 @@ final class DestinationCluster implements AutoCloseable {
         this.client = client;
         this.owner = owner;
         this.onCopyEvent = onCopyEvent;
-        this.namespaces = new CopyNamespaces(client, KRMSyncer.RECONCILER);
+        this.namespaces = new CopyNamespaces(client, KRMSyncerReconciler.NAME);
+        this.kinds = new KindDiscovery(client, " at the destination", Reason.KindNotServedAtDestination,
+                Clock.systemUTC());
     }
 
     String secretVersion() {
@@ -81,16 +79,9 @@ final class DestinationCluster implements AutoCloseable {
         return namespaces;
     }
 
-    /** The rule's kind as the destination serves it; remembered once found. */
-    RuleKind kind(SyncRule rule) throws RuleFailure {
-        String key = RulePass.kindKey(rule.getGroup(), rule.getVersion(), rule.getKind());
-        RuleKind known = kinds.get(key);
-        if (known != null) {
-            return known;
-        }
-        RuleKind found = KindDiscovery.resolve(client, rule, " at the destination", Reason.KindNotServedAtDestination);
-        kinds.put(key, found);
-        return found;
+    /** The rule's kind as the destination serves it. */
+    RuleKind kind(GroupVersionKind gvk) throws RuleFailure {
+        return kinds.resolve(gvk);
     }
 
     /** The copies of this kind, watched from the first call on. */
@@ -142,25 +133,16 @@ final class DestinationCluster implements AutoCloseable {
 
     private Copies watch(RuleKind kind) {
         var resources = client.genericKubernetesResources(kind.context());
-        SharedIndexInformer<GenericKubernetesResource> informer = resources.inAnyNamespace()
-                .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
-        // Keep retrying, and let the KRMSyncer look: a watch that cannot be re-established is how an outage in a
-        // steady state (nothing to write) shows, see #checkReachable.
-        informer.exceptionHandler((started, failure) -> {
-            onCopyEvent.run();
-            return true;
-        });
-        WatchedCopyCache<GenericKubernetesResource> cache = new WatchedCopyCache<>(informer.getStore());
-        informer.addEventHandler(cache.eventHandler(copy -> onCopyEvent.run()));
-        informer.start().whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.warnf("KRMSyncer %s: watching %s copies at %s failed (%s); retrying", owner.identity(), kind,
-                        server(), failure.getClass().getSimpleName());
-            } else {
-                onCopyEvent.run();
-            }
-        });
+        // Every event on a copy, and every failure of the watch, makes the KRMSyncer look: a watch that cannot be
+        // re-established is how an outage in a steady state (nothing to write) shows, see #checkReachable.
+        UnmanagedInformer<GenericKubernetesResource> informer = UnmanagedInformer
+                .watching("KRMSyncer " + owner.identity() + "'s " + kind + " copies at " + server(),
+                        resources.inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)))
+                .onChange(copy -> onCopyEvent.run())
+                .onFailure(onCopyEvent)
+                .onListed(onCopyEvent)
+                .build().start();
         return new Copies(kind, informer, new CopyTarget<>(kubeconfig.name(), GenericKubernetesResource.class,
-                resources, cache));
+                resources, informer.cache()));
     }
 }

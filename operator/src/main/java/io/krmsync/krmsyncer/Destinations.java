@@ -2,35 +2,27 @@ package io.krmsync.krmsyncer;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.krmsync.clusters.ClusterKubeconfig;
 import io.krmsync.clusters.RemoteClients;
 import io.krmsync.sync.CopyOwner;
 
 /**
  * Each KRMSyncer's destination cluster, built from its kubeconfig Secret and rebuilt when the Secret's content
- * changes. Events on the copies there trigger their KRMSyncer. Like {@link SourceWatches}, outside the SDK's informer
- * health: an unreachable destination is one KRMSyncer's condition, not the operator's readiness.
+ * changes. Events on the copies there trigger their KRMSyncer. Like {@link SourceWatches}, unmanaged: an unreachable
+ * destination is one KRMSyncer's condition, not the operator's readiness, and destinations come and go with Secrets.
  */
-final class Destinations extends AbstractEventSource<GenericKubernetesResource, KRMSyncer> {
+final class Destinations extends SimpleInboundEventSource<KRMSyncer> {
 
     private final RemoteClients clients;
     private final Map<ResourceID, DestinationCluster> bySyncer = new ConcurrentHashMap<>();
 
     Destinations(RemoteClients clients) {
-        super(GenericKubernetesResource.class, "krmsyncer-destinations");
+        super("krmsyncer-destinations");
         this.clients = clients;
-    }
-
-    @Override
-    public Set<GenericKubernetesResource> getSecondaryResources(KRMSyncer primary) {
-        return Set.of();
     }
 
     @Override
@@ -55,7 +47,7 @@ final class Destinations extends AbstractEventSource<GenericKubernetesResource, 
             current.close();
         }
         DestinationCluster next = new DestinationCluster(kubeconfig, clients.newClient(kubeconfig.config()), owner,
-                () -> trigger(syncer));
+                () -> propagateEvent(syncer));
         next.secretVersion(secretVersion);
         bySyncer.put(syncer, next);
         return next;
@@ -70,12 +62,6 @@ final class Destinations extends AbstractEventSource<GenericKubernetesResource, 
         DestinationCluster current = bySyncer.remove(syncer);
         if (current != null) {
             current.close();
-        }
-    }
-
-    private void trigger(ResourceID syncer) {
-        if (isRunning()) {
-            getEventHandler().handleEvent(new Event(syncer));
         }
     }
 }

@@ -25,7 +25,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
         priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class KRMSyncer extends CustomResource<KRMSyncerSpec, KRMSyncerStatus> implements Namespaced {
-
-    public static final String RECONCILER = "krmsyncer";
-    public static final String FINALIZER = "krmsyncer.syncer.gkelabs.io/finalizer";
 }

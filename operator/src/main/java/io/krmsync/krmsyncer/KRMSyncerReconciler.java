@@ -54,12 +54,16 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
  * Source objects come from {@link SourceWatches}, the copies from {@link Destinations}; every event re-runs the pass,
  * which skips objects whose source and copy did not change since they were last found in sync.
  */
-@ControllerConfiguration(name = KRMSyncer.RECONCILER, finalizerName = KRMSyncer.FINALIZER,
+@ControllerConfiguration(name = KRMSyncerReconciler.NAME, finalizerName = KRMSyncerReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 // The kubeconfig Secrets. Reading the kinds named in rules is granted separately (ClusterRole krm-sync-krmsyncer-sources).
 @RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
 public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSyncer> {
+
+    /** The controller's name, also the reconciler label of metrics and the reconciler part of copy markers. */
+    public static final String NAME = "krmsyncer";
+    public static final String FINALIZER = "krmsyncer.syncer.gkelabs.io/finalizer";
 
     private static final Logger LOG = Logger.getLogger(KRMSyncerReconciler.class);
     private static final String SECRET_INDEX = "kubeconfig-secret";
@@ -102,7 +106,8 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
                         secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName()).stream()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
-        sources = new SourceWatches(context.getClient());
+        sources = new SourceWatches(context.getClient(),
+                new KindDiscovery(context.getClient(), "", Reason.RuleInvalid, Clock.systemUTC()));
         destinations = new Destinations(clients);
         return List.of(secrets, sources, destinations);
     }
@@ -140,12 +145,12 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         var status = new KRMSyncerStatusBuilder(syncer);
         Readiness failure = Readiness.failed(e);
         status.blocked(failure.reason(), failure.message());
-        return statusRecorder.recordError(KRMSyncer.RECONCILER, syncer, status.build(Instant.now()));
+        return statusRecorder.recordError(NAME, syncer, status.build(Instant.now()));
     }
 
     @Override
     public DeleteControl cleanup(KRMSyncer syncer, Context<KRMSyncer> context) {
-        statusRecorder.forget(KRMSyncer.RECONCILER, syncer);
+        statusRecorder.forget(NAME, syncer);
         sources.release(ResourceID.fromResource(syncer));
         if (syncer.getSpec().getDeletionPolicy() != DeletionPolicy.Delete || Suspension.of(syncer.getSpec()).suspended()) {
             release(syncer);
@@ -203,7 +208,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
     }
 
     private UpdateControl<KRMSyncer> record(KRMSyncer syncer, KRMSyncerStatusBuilder status, boolean lookAgain) {
-        UpdateControl<KRMSyncer> control = statusRecorder.record(KRMSyncer.RECONCILER, syncer,
+        UpdateControl<KRMSyncer> control = statusRecorder.record(NAME, syncer,
                 status.build(Instant.now()));
         return lookAgain ? control.rescheduleAfter(config.retryInterval()) : control;
     }
@@ -265,6 +270,6 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
     }
 
     static CopyOwner owner(KRMSyncer syncer) {
-        return CopyOwner.of(KRMSyncer.RECONCILER, syncer.getMetadata().getNamespace(), syncer.getMetadata().getName());
+        return CopyOwner.of(NAME, syncer.getMetadata().getNamespace(), syncer.getMetadata().getName());
     }
 }

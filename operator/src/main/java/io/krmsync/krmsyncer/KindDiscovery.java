@@ -1,8 +1,12 @@
 package io.krmsync.krmsyncer;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
@@ -10,21 +14,56 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krmsync.status.Reason;
 
-/** Resolves a rule's group, version and kind against one cluster's discovery documents. */
+/**
+ * One cluster's discovery, as far as rules need it: a rule's group, version and kind resolved to the resource the
+ * cluster serves. One instance per cluster client (the local cluster's in {@link SourceWatches}, each destination's in
+ * its {@link DestinationCluster}), all with one policy: a kind found is trusted for {@link #TTL}, then looked up
+ * again, because a CRD may be deleted, change scope or gain a status subresource while the operator runs; a kind not
+ * found, and a failed lookup, are never remembered, so that a CRD installed later is picked up by the next pass and
+ * an outage is not mistaken for a missing kind.
+ */
 final class KindDiscovery {
 
-    private KindDiscovery() {
+    static final Duration TTL = Duration.ofMinutes(1);
+
+    private record Known(RuleKind kind, Instant until) {
     }
+
+    private final KubernetesClient client;
+    private final String where;
+    private final Reason notServedReason;
+    private final Clock clock;
+    private final Map<GroupVersionKind, Known> kinds = new ConcurrentHashMap<>();
 
     /**
      * @param where "" for the source cluster, " at the destination" for the other, to finish messages
+     * @param notServedReason the rule's failure reason when the cluster does not serve the kind
+     */
+    KindDiscovery(KubernetesClient client, String where, Reason notServedReason, Clock clock) {
+        this.client = client;
+        this.where = where;
+        this.notServedReason = notServedReason;
+        this.clock = clock;
+    }
+
+    /**
+     * The rule's kind as this cluster serves it.
+     *
      * @throws RuleFailure when the cluster does not serve the kind, or does not let it be listed and watched
      * @throws KubernetesClientException when discovery fails for another reason (unreachable, unauthorized)
      */
-    static RuleKind resolve(KubernetesClient client, SyncRule rule, String where, Reason notServedReason)
-            throws RuleFailure {
-        String group = Objects.requireNonNullElse(rule.getGroup(), "");
-        String groupVersion = group.isEmpty() ? rule.getVersion() : group + "/" + rule.getVersion();
+    RuleKind resolve(GroupVersionKind gvk) throws RuleFailure {
+        Known known = kinds.get(gvk);
+        if (known != null && known.until().isAfter(clock.instant())) {
+            return known.kind();
+        }
+        RuleKind found = lookUp(gvk);
+        kinds.put(gvk, new Known(found, clock.instant().plus(TTL)));
+        return found;
+    }
+
+    private RuleKind lookUp(GroupVersionKind gvk) throws RuleFailure {
+        String groupVersion = gvk.apiVersion();
         APIResourceList resources;
         try {
             resources = client.getApiResources(groupVersion);
@@ -39,18 +78,17 @@ final class KindDiscovery {
         }
         List<APIResource> all = resources.getResources() == null ? List.of() : resources.getResources();
         Optional<APIResource> resource = all.stream()
-                .filter(r -> rule.getKind().equals(r.getKind()) && !r.getName().contains("/")).findFirst();
+                .filter(r -> gvk.kind().equals(r.getKind()) && !r.getName().contains("/")).findFirst();
         if (resource.isEmpty()) {
-            throw new RuleFailure(notServedReason, "kind " + rule.getKind() + " is not served by API " + groupVersion + where);
+            throw new RuleFailure(notServedReason, "kind " + gvk.kind() + " is not served by API " + groupVersion + where);
         }
         APIResource found = resource.get();
         List<String> verbs = found.getVerbs() == null ? List.of() : found.getVerbs();
         if (!verbs.isEmpty() && !(verbs.contains("list") && verbs.contains("watch"))) {
-            throw new RuleFailure(notServedReason, rule.getKind() + " in " + groupVersion
+            throw new RuleFailure(notServedReason, gvk.kind() + " in " + groupVersion
                     + " cannot be listed and watched" + where);
         }
         boolean status = all.stream().anyMatch(r -> (found.getName() + "/status").equals(r.getName()));
-        return new RuleKind(group, rule.getVersion(), rule.getKind(), found.getName(),
-                Boolean.TRUE.equals(found.getNamespaced()), status);
+        return new RuleKind(gvk, found.getName(), Boolean.TRUE.equals(found.getNamespaced()), status);
     }
 }

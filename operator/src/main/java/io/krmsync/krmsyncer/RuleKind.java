@@ -8,20 +8,19 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
  * @param plural the resource name in URLs
  * @param statusSubresource whether status is written through {@code /status}
  */
-record RuleKind(String group, String version, String kind, String plural, boolean namespaced,
-        boolean statusSubresource) {
+record RuleKind(GroupVersionKind gvk, String plural, boolean namespaced, boolean statusSubresource) {
 
-    String apiVersion() {
-        return group.isEmpty() ? version : group + "/" + version;
+    String kind() {
+        return gvk.kind();
     }
 
     ResourceDefinitionContext context() {
-        return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-                .withPlural(plural).withNamespaced(namespaced).build();
+        return new ResourceDefinitionContext.Builder().withGroup(gvk.group()).withVersion(gvk.version())
+                .withKind(gvk.kind()).withPlural(plural).withNamespaced(namespaced).build();
     }
 
     @Override
     public String toString() {
-        return kind + "." + (group.isEmpty() ? "" : group + "/") + version;
+        return gvk.toString();
     }
 }

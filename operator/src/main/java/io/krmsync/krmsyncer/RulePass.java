@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,10 +77,9 @@ final class RulePass {
     /** @param previousRules the kinds the last status listed: those no longer in the spec lose their copies */
     PassResult run(List<RuleStatus> previousRules) {
         destination.checkReachable();
-        Map<String, List<SyncRule>> rulesByKind = new LinkedHashMap<>();
+        Map<GroupVersionKind, List<SyncRule>> rulesByKind = new LinkedHashMap<>();
         for (SyncRule rule : syncer.getSpec().getRules()) {
-            rulesByKind.computeIfAbsent(kindKey(rule.getGroup(), rule.getVersion(), rule.getKind()),
-                    key -> new ArrayList<>()).add(rule);
+            rulesByKind.computeIfAbsent(rule.gvk(), key -> new ArrayList<>()).add(rule);
         }
         Set<WatchKey> watched = new HashSet<>();
         Set<RuleKind> copiesWatched = new HashSet<>();
@@ -88,7 +88,7 @@ final class RulePass {
         }
         sources.retain(id, watched);
         for (RuleStatus removed : previousRules) {
-            if (!rulesByKind.containsKey(kindKey(removed.getGroup(), removed.getVersion(), removed.getKind()))) {
+            if (!rulesByKind.containsKey(removed.gvk())) {
                 deleteCopiesOfRemovedRule(removed);
             }
         }
@@ -101,13 +101,13 @@ final class RulePass {
      * object synced. A rule that fails does so alone.
      */
     private RuleStatus syncKind(List<SyncRule> rules, Set<WatchKey> watched, Set<RuleKind> copiesWatched) {
-        SyncRule rule = rules.get(0);
-        RuleStatus status = new RuleStatus(groupOf(rule.getGroup()), rule.getVersion(), rule.getKind());
+        GroupVersionKind gvk = rules.get(0).gvk();
+        RuleStatus status = new RuleStatus(gvk);
         try {
-            RuleKind sourceKind = sources.kind(rule);
-            RuleKind destinationKind = destination.kind(rule);
+            RuleKind sourceKind = sources.kind(gvk);
+            RuleKind destinationKind = destination.kind(gvk);
             if (sourceKind.namespaced() != destinationKind.namespaced()) {
-                throw new RuleFailure(Reason.RuleInvalid, rule.getKind()
+                throw new RuleFailure(Reason.RuleInvalid, gvk.kind()
                         + " is namespaced in one cluster and cluster-scoped in the other");
             }
             List<Watch> watches = new ArrayList<>();
@@ -134,17 +134,15 @@ final class RulePass {
     /** deletionPolicy Delete: every copy this KRMSyncer made, of every kind it ever named, found by marker. */
     static void deleteAllCopies(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination, CopyEngine engine)
             throws RuleFailure {
-        Map<String, SyncRule> kinds = new LinkedHashMap<>();
-        syncer.getSpec().getRules().forEach(rule -> kinds.put(kindKey(rule.getGroup(), rule.getVersion(), rule.getKind()), rule));
+        Set<GroupVersionKind> kinds = new LinkedHashSet<>();
+        syncer.getSpec().getRules().forEach(rule -> kinds.add(rule.gvk()));
         if (syncer.getStatus() != null) {
-            syncer.getStatus().getRules().forEach(rule -> kinds.putIfAbsent(
-                    kindKey(rule.getGroup(), rule.getVersion(), rule.getKind()),
-                    new SyncRule(rule.getGroup(), rule.getVersion(), rule.getKind(), List.of())));
+            syncer.getStatus().getRules().forEach(rule -> kinds.add(rule.gvk()));
         }
-        for (SyncRule rule : kinds.values()) {
+        for (GroupVersionKind gvk : kinds) {
             RuleKind kind;
             try {
-                kind = destination.kind(rule);
+                kind = destination.kind(gvk);
             } catch (RuleFailure notServed) {
                 continue; // a kind the destination does not serve holds no copies
             }
@@ -166,9 +164,8 @@ final class RulePass {
     }
 
     private void deleteCopiesOfRemovedRule(RuleStatus removed) {
-        SyncRule rule = new SyncRule(removed.getGroup(), removed.getVersion(), removed.getKind(), List.of());
         try {
-            int deleted = deleteCopies(owner, destination, engine, destination.kind(rule));
+            int deleted = deleteCopies(owner, destination, engine, destination.kind(removed.gvk()));
             wrote |= deleted > 0;
             LOG.infof("KRMSyncer %s: rule for %s removed; %d copies deleted at %s", id, removed.getKind(), deleted,
                     destination.server());
@@ -177,7 +174,7 @@ final class RulePass {
         } catch (KubernetesClientException e) {
             rethrowIfDestinationGone(e);
             // Kept in status, so that the next pass tries again.
-            RuleStatus status = new RuleStatus(removed.getGroup(), removed.getVersion(), removed.getKind());
+            RuleStatus status = new RuleStatus(removed.gvk());
             status.problem(ApiErrors.reason(e),
                     "the rule was removed but its copies could not be deleted: " + ApiErrors.message(e));
             ruleStatuses.add(status);
@@ -272,7 +269,7 @@ final class RulePass {
         }
         wrote |= result.wrote();
         if (result.carriedSourceChange()) {
-            metrics.copyLatency(KRMSyncer.RECONCILER, copies.target().cluster(), observations.since(firstSeen));
+            metrics.copyLatency(KRMSyncerReconciler.NAME, copies.target().cluster(), observations.since(firstSeen));
         }
         if (syncer.getSpec().isSyncStatus() && copies.kind().statusSubresource()) {
             wrote |= syncStatus(copies, source, namespace);
@@ -315,7 +312,7 @@ final class RulePass {
 
     /** Deletes this KRMSyncer's copies of the kind that no selected source wants any more. */
     private void sweep(RuleStatus status, Copies copies, Set<String> wanted) {
-        for (GenericKubernetesResource copy : copies.informer().getStore().list()) {
+        for (GenericKubernetesResource copy : copies.informer().list()) {
             String copyKey = keyOf(copy.getMetadata().getNamespace(), copy.getMetadata().getName());
             if (wanted.contains(copyKey) || TrackingMetadata.ownership(copy, owner) != Ownership.OWNED) {
                 continue;
@@ -361,14 +358,6 @@ final class RulePass {
         Set<WatchKey> keys = new HashSet<>();
         rules.forEach(rule -> rule.getNamespaces().forEach(namespace -> keys.add(new WatchKey(kind, namespace))));
         return keys;
-    }
-
-    static String kindKey(String group, String version, String kind) {
-        return groupOf(group) + "/" + version + "/" + kind;
-    }
-
-    private static String groupOf(String group) {
-        return group == null ? "" : group;
     }
 
     private static String keyOf(String namespace, String name) {

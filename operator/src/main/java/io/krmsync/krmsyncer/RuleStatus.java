@@ -32,10 +32,14 @@ public class RuleStatus {
     public RuleStatus() {
     }
 
-    RuleStatus(String group, String version, String kind) {
-        this.group = group;
-        this.version = version;
-        this.kind = kind;
+    RuleStatus(GroupVersionKind gvk) {
+        this.group = gvk.group();
+        this.version = gvk.version();
+        this.kind = gvk.kind();
+    }
+
+    GroupVersionKind gvk() {
+        return new GroupVersionKind(group, version, kind);
     }
 
     public String getGroup() {

@@ -38,6 +38,10 @@ public class SyncRule {
         this.namespaces = namespaces;
     }
 
+    GroupVersionKind gvk() {
+        return new GroupVersionKind(group, version, kind);
+    }
+
     public String getGroup() {
         return group;
     }

@@ -3,22 +3,17 @@ package io.krmsync.propagation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.Cache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.krmsync.clusters.ClusterListener;
 import io.krmsync.clusters.ClusterRegistry;
 import io.krmsync.clusters.RemoteCluster;
@@ -26,54 +21,53 @@ import io.krmsync.sync.CopyNamespaces;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.CopyTarget;
 import io.krmsync.sync.TrackingMetadata;
-import io.krmsync.sync.WatchedCopyCache;
+import io.krmsync.sync.UnmanagedInformer;
 
 /**
- * The copies in every provider cluster, watched so that drift is reverted as it happens rather than on a timer. One
+ * The copies in every provider cluster, watched so that drift is reverted as it happens rather than on a timer: one
  * informer per reachable provider, listing only this operator's copies (by their marker labels); an event on a copy
- * triggers the reconcile of its source. A cluster that becomes reachable, and every cluster once its informer has
- * synced, gets every labelled ConfigMap reconciled again and a sweep for copies whose source is gone.
+ * triggers the reconciliation of its source (same namespace and name). A provider whose informer has listed, new or
+ * back after an outage, gets every labelled ConfigMap reconciled again and a sweep for copies whose source is gone;
+ * every sweep-interval, each provider is swept again and an informer that was lost is re-created.
  * <p>
- * Deliberately outside the operator SDK's informer health: a remote informer that cannot connect must not make the
- * operator unready, nor stop it at start-up.
+ * Unmanaged (see {@link UnmanagedInformer}): clusters come and go while the operator runs, and a provider that cannot
+ * be reached must neither make the operator unready nor stop it at start-up. Sweeps run one at a time, on this
+ * source's maintenance thread.
  */
-final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> implements ClusterListener {
+final class ProviderCopies extends SimpleInboundEventSource<ConfigMap> implements ClusterListener {
 
     private static final Logger LOG = Logger.getLogger(ProviderCopies.class);
 
-    /** A provider's informer, the cache over it, and the namespaces known to exist there. */
-    record Provider(RemoteCluster cluster, SharedIndexInformer<ConfigMap> informer, CopyTarget<ConfigMap> target,
+    /** A provider's informer on the copies, the copy target over it, and the namespaces known to exist there. */
+    record Provider(RemoteCluster cluster, UnmanagedInformer<ConfigMap> informer, CopyTarget<ConfigMap> target,
             CopyNamespaces namespaces) {
     }
 
     private final ClusterRegistry registry;
-    private final IndexerResourceCache<ConfigMap> sources;
+    private final Cache<ConfigMap> sources;
     private final CopyOwner owner;
-    private final Consumer<Provider> sweep;
+    private final GoneSources gone;
     private final Duration maintenanceInterval;
     private final Map<String, Provider> providers = new ConcurrentHashMap<>();
     private ScheduledExecutorService maintenance;
 
-    /**
-     * @param sweep deletes the copies whose source is gone; must not block (it is called on informer threads)
-     * @param maintenanceInterval how often to sweep every provider and to re-create an informer that failed
-     */
-    ProviderCopies(ClusterRegistry registry, IndexerResourceCache<ConfigMap> sources, CopyOwner owner,
-            Consumer<Provider> sweep, Duration maintenanceInterval) {
-        super(ConfigMap.class, "provider-copies");
+    /** @param maintenanceInterval how often to sweep every provider and to re-create an informer that was lost */
+    ProviderCopies(ClusterRegistry registry, Cache<ConfigMap> sources, CopyOwner owner, GoneSources gone,
+            Duration maintenanceInterval) {
+        super("provider-copies");
         this.registry = registry;
         this.sources = sources;
         this.owner = owner;
-        this.sweep = sweep;
+        this.gone = gone;
         this.maintenanceInterval = maintenanceInterval;
     }
 
     @Override
     public void start() {
         super.start();
-        registry.addListener(this);
         maintenance = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("krm-sync-propagation-sweep").daemon().factory());
+        registry.addListener(this);
         long interval = maintenanceInterval.toMillis();
         maintenance.scheduleWithFixedDelay(this::maintain, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -89,44 +83,32 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
         super.stop();
     }
 
-    @Override
-    public Set<ConfigMap> getSecondaryResources(ConfigMap primary) {
-        return Set.of();
-    }
-
-    /** The reachable providers whose copies are known (informer synced), to write to now. */
+    /** The reachable providers whose copies are known (informer listed), to write to now. */
     List<Provider> reachable() {
         return registry.reachable().stream().map(cluster -> providers.get(cluster.name()))
                 .filter(provider -> provider != null && provider.informer().hasSynced()).toList();
     }
 
+    /**
+     * A new informer, also for a cluster back after being unreachable: the old one may still be in its reconnect
+     * backoff with a stale cache (every write would first be refused with a 409); a new one lists afresh.
+     */
     @Override
     public synchronized void clusterReachable(RemoteCluster cluster) {
         Provider current = providers.remove(cluster.name());
         if (current != null) {
-            // Back after being unreachable: the old informer may still be in its reconnect backoff with a stale cache
-            // (every write would first be refused with a 409); a new one lists afresh, then resyncs.
             current.informer().close();
         }
-        SharedIndexInformer<ConfigMap> informer = cluster.client().configMaps().inAnyNamespace()
-                .withLabels(TrackingMetadata.selectorFor(owner)).runnableInformer(0);
-        // Keep retrying after any failure, the first list included: the cluster may come back; removal closes it.
-        informer.exceptionHandler((started, failure) -> true);
-        WatchedCopyCache<ConfigMap> cache = new WatchedCopyCache<>(informer.getStore());
-        informer.addEventHandler(cache.eventHandler(this::trigger));
-        Provider provider = new Provider(cluster, informer,
-                new CopyTarget<>(cluster.name(), ConfigMap.class, cluster.client().configMaps(), cache),
-                new CopyNamespaces(cluster.client(), PropagationReconciler.NAME));
-        providers.put(cluster.name(), provider);
-        informer.start().whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.warnf("Propagation: watching copies in cluster %s failed (%s); retrying",
-                        cluster.name(), failure.getClass().getSimpleName());
-            } else if (providers.get(cluster.name()) == provider) {
-                LOG.infof("Propagation: watching copies in cluster %s", cluster.name());
-                resync(provider);
-            }
-        });
+        UnmanagedInformer<ConfigMap> informer = UnmanagedInformer
+                .watching("propagation's copies in cluster " + cluster.name(),
+                        cluster.client().configMaps().inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)))
+                .onChange(this::sourceOf)
+                .onListed(() -> listed(cluster))
+                .build();
+        providers.put(cluster.name(), new Provider(cluster, informer,
+                new CopyTarget<>(cluster.name(), ConfigMap.class, cluster.client().configMaps(), informer.cache()),
+                new CopyNamespaces(cluster.client(), PropagationReconciler.NAME)));
+        informer.start();
     }
 
     @Override
@@ -150,40 +132,50 @@ final class ProviderCopies extends AbstractEventSource<ConfigMap, ConfigMap> imp
      * was down, and (on API servers that do not report an object leaving a label selector) labels removed.
      */
     private void maintain() {
-        try {
-            for (RemoteCluster cluster : registry.reachable()) {
-                Provider provider = providers.get(cluster.name());
-                if (provider == null || provider.cluster() != cluster) {
-                    clusterReachable(cluster);
-                } else if (provider.informer().hasSynced()) {
-                    sweep.accept(provider);
-                }
+        for (RemoteCluster cluster : registry.reachable()) {
+            Provider provider = providers.get(cluster.name());
+            if (provider == null || provider.cluster() != cluster) {
+                reconnect(cluster);
+            } else {
+                sweep(provider);
             }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Propagation: periodic sweep failed");
         }
     }
 
     /** Every labelled ConfigMap reconciled again (a new or returning cluster gets them all), then a sweep. */
-    private void resync(Provider provider) {
-        if (!isRunning()) {
+    private void listed(RemoteCluster cluster) {
+        Provider provider = providers.get(cluster.name());
+        if (provider == null || provider.cluster() != cluster || !isRunning()) {
             return;
         }
-        sources.list().forEach(source -> getEventHandler().handleEvent(new Event(ResourceID.fromResource(source))));
-        sweep.accept(provider);
+        sources.list().forEach(source -> propagateEvent(ResourceID.fromResource(source)));
+        maintenance.execute(() -> sweep(provider));
     }
 
-    private void trigger(ConfigMap copy) {
-        if (isRunning()) {
-            sourceOf(copy).ifPresent(source -> getEventHandler().handleEvent(new Event(source)));
+    /** Sweeps the provider if it is still the current one for its cluster and has listed its copies. */
+    private void sweep(Provider provider) {
+        if (providers.get(provider.cluster().name()) != provider || !provider.informer().hasSynced()) {
+            return;
+        }
+        try {
+            gone.sweep(provider);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Propagation: sweeping cluster %s failed", provider.cluster().name());
+        }
+    }
+
+    private void reconnect(RemoteCluster cluster) {
+        try {
+            clusterReachable(cluster);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Propagation: watching copies in cluster %s failed", cluster.name());
         }
     }
 
     /** A copy has the source's namespace and name; only this operator's copies are watched. */
-    private Optional<ResourceID> sourceOf(ConfigMap copy) {
-        if (TrackingMetadata.ownership(copy, owner) != TrackingMetadata.Ownership.OWNED) {
-            return Optional.empty();
+    private void sourceOf(ConfigMap copy) {
+        if (TrackingMetadata.ownership(copy, owner) == TrackingMetadata.Ownership.OWNED) {
+            propagateEvent(new ResourceID(copy.getMetadata().getName(), copy.getMetadata().getNamespace()));
         }
-        return Optional.of(new ResourceID(copy.getMetadata().getName(), copy.getMetadata().getNamespace()));
     }
 }

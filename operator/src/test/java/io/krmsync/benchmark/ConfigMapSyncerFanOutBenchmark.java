@@ -115,7 +115,7 @@ class ConfigMapSyncerFanOutBenchmark {
             report.machine(driver);
             String crdOrigin = installCrd();
             Map<String, String> data = setUpNamespacesAndSource();
-            driver.configMaps().inAnyNamespace().withLabel(TrackingMetadata.MANAGED_BY_LABEL, ConfigMapSyncer.RECONCILER)
+            driver.configMaps().inAnyNamespace().withLabel(TrackingMetadata.MANAGED_BY_LABEL, ConfigMapSyncerReconciler.NAME)
                     .watch(new CopyWatcher());
             report.setup(crdOrigin);
 
@@ -301,7 +301,7 @@ class ConfigMapSyncerFanOutBenchmark {
         KubernetesSerialization serialization = driver.getKubernetesSerialization();
         ObjectSanitizer sanitizer = new ObjectSanitizer(serialization);
         SourceRef sourceRef = new SourceRef(CLUSTER, SOURCE_NAMESPACE, SOURCE_NAME);
-        CopyOwner owner = CopyOwner.of(ConfigMapSyncer.RECONCILER, SOURCE_NAMESPACE, SYNCER_NAME);
+        CopyOwner owner = CopyOwner.of(ConfigMapSyncerReconciler.NAME, SOURCE_NAMESPACE, SYNCER_NAME);
         return targets.stream()
                 .map(ns -> serialization.convertValue(sanitizer.desiredCopy(source, ns, sourceRef, owner), ConfigMap.class))
                 .toList();
@@ -355,7 +355,7 @@ class ConfigMapSyncerFanOutBenchmark {
 
     private List<ConfigMap> listCopies() {
         return driver.configMaps().inAnyNamespace()
-                .withLabel(TrackingMetadata.MANAGED_BY_LABEL, ConfigMapSyncer.RECONCILER).list().getItems();
+                .withLabel(TrackingMetadata.MANAGED_BY_LABEL, ConfigMapSyncerReconciler.NAME).list().getItems();
     }
 
     private void verifyAllCopies(Map<String, String> expected) {
@@ -367,7 +367,7 @@ class ConfigMapSyncerFanOutBenchmark {
     }
 
     private void deleteCopies() throws InterruptedException {
-        driver.configMaps().inAnyNamespace().withLabel(TrackingMetadata.MANAGED_BY_LABEL, ConfigMapSyncer.RECONCILER)
+        driver.configMaps().inAnyNamespace().withLabel(TrackingMetadata.MANAGED_BY_LABEL, ConfigMapSyncerReconciler.NAME)
                 .delete();
         harness.await(() -> listCopies().isEmpty() && seen.count(targets) == 0, 100, () -> "copies not deleted");
     }

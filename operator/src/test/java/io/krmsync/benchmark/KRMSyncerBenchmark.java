@@ -373,7 +373,7 @@ class KRMSyncerBenchmark {
     }
 
     private static CopyOwner owner() {
-        return CopyOwner.of(KRMSyncer.RECONCILER, SYNCER_NAMESPACE, SYNCER_NAME);
+        return CopyOwner.of(KRMSyncerReconciler.NAME, SYNCER_NAMESPACE, SYNCER_NAME);
     }
 
     private static KRMSyncer syncer() {
@@ -527,7 +527,7 @@ class KRMSyncerBenchmark {
         DestinationWatch() {
             for (BenchKind kind : BenchKind.values()) {
                 watches.add(client.genericKubernetesResources(kind.context).inAnyNamespace()
-                        .withLabel(TrackingMetadata.MANAGED_BY_LABEL, KRMSyncer.RECONCILER).watch(watcher(kind)));
+                        .withLabel(TrackingMetadata.MANAGED_BY_LABEL, KRMSyncerReconciler.NAME).watch(watcher(kind)));
             }
         }
 
@@ -592,7 +592,7 @@ class KRMSyncerBenchmark {
         Map<String, GenericKubernetesResource> copies = new LinkedHashMap<>();
         for (BenchKind kind : BenchKind.values()) {
             reader.genericKubernetesResources(kind.context).inAnyNamespace()
-                    .withLabel(TrackingMetadata.MANAGED_BY_LABEL, KRMSyncer.RECONCILER).list().getItems()
+                    .withLabel(TrackingMetadata.MANAGED_BY_LABEL, KRMSyncerReconciler.NAME).list().getItems()
                     .forEach(copy -> copies.put(BenchObject.key(kind, copy.getMetadata().getNamespace(),
                             copy.getMetadata().getName()), copy));
         }

@@ -192,7 +192,7 @@ class ConfigMapSyncerBehaviourTest extends SyncerTestSupport {
                 .formatted(src, a, b));
         eventually().until(() -> kubectl().configMap(b, "app-config") != null);
         assertThat(kubectl().syncer(src, "fanout").getMetadata().getFinalizers())
-                .contains(ConfigMapSyncer.FINALIZER);
+                .contains(ConfigMapSyncerReconciler.FINALIZER);
 
         kubectl().deleteSyncer(src, "fanout");
 

@@ -388,7 +388,7 @@ class KRMSyncerLifecycleTest {
     }
 
     private Map<String, String> gaugeLabels(String syncer) {
-        return Map.of("reconciler", KRMSyncer.RECONCILER, "namespace", ns.name(), "name", syncer);
+        return Map.of("reconciler", KRMSyncerReconciler.NAME, "namespace", ns.name(), "name", syncer);
     }
 
     private Scrape scrape() {

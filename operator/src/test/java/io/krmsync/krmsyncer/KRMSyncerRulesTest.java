@@ -549,16 +549,14 @@ class KRMSyncerRulesTest {
 
     /**
      * The operator's open source watches on one namespace, as "Kind.version in namespace NAME". SourceWatches is no
-     * bean: it is read from the reconciler that created it. Its size() would count the watches of every KRMSyncer in
-     * the JVM, which other tests (or their cleanup) may be changing at the same time.
+     * bean: it is read from the reconciler that created it. All its keys would count the watches of every KRMSyncer
+     * in the JVM, which other tests (or their cleanup) may be changing at the same time.
      */
     private List<String> sourceWatchesIn(String namespace) throws ReflectiveOperationException {
         Field sources = KRMSyncerReconciler.class.getDeclaredField("sources");
         sources.setAccessible(true);
-        Field watches = SourceWatches.class.getDeclaredField("watches");
-        watches.setAccessible(true);
-        Map<?, ?> open = (Map<?, ?>) watches.get(sources.get(ClientProxy.unwrap(reconciler)));
-        return open.keySet().stream().map(SourceWatches.WatchKey.class::cast)
-                .filter(key -> namespace.equals(key.namespace())).map(SourceWatches.WatchKey::toString).toList();
+        SourceWatches open = (SourceWatches) sources.get(ClientProxy.unwrap(reconciler));
+        return open.keys().stream().filter(key -> namespace.equals(key.namespace()))
+                .map(SourceWatches.WatchKey::toString).toList();
     }
 }

@@ -114,7 +114,7 @@ class KRMSyncerStatusBuilderTest {
     }
 
     private static RuleStatus rule(String kind, int synced, int failed, Reason reason) {
-        RuleStatus rule = new RuleStatus("", "v1", kind);
+        RuleStatus rule = new RuleStatus(new GroupVersionKind("", "v1", kind));
         rule.setSynced(synced);
         rule.setFailed(failed);
         if (reason != null) {

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krmsync.status.StatusConditions;
 
 /** What a KRMSyncer user does with kubectl, for tests. */
@@ -53,11 +54,17 @@ record KRMSyncers(KubernetesClient client) {
         return client.resources(KRMSyncer.class).inNamespace(namespace).withName(name).get();
     }
 
+    /** kubectl edit: a 409 (the operator wrote the status meanwhile) means read again and edit again. */
     void edit(String namespace, String name, Consumer<KRMSyncerSpec> change) {
-        client.resources(KRMSyncer.class).inNamespace(namespace).withName(name).edit(syncer -> {
-            change.accept(syncer.getSpec());
-            return syncer;
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException failure && failure.getCode() == 409)
+                .until(() -> {
+                    client.resources(KRMSyncer.class).inNamespace(namespace).withName(name).edit(syncer -> {
+                        change.accept(syncer.getSpec());
+                        return syncer;
+                    });
+                    return true;
+                });
     }
 
     /** The Ready condition once it has the given reason (kubectl wait --for=condition=Ready, or for a reason). */

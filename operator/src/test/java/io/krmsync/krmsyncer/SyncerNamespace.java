@@ -55,7 +55,7 @@ final class SyncerNamespace {
 
     /** The owner annotation krm-sync stamps on the copies of a KRMSyncer of this namespace. */
     String owner(String syncer) {
-        return KRMSyncer.RECONCILER + "/" + name + "/" + syncer;
+        return KRMSyncerReconciler.NAME + "/" + name + "/" + syncer;
     }
 
     private KubernetesClient local() {
@@ -216,7 +216,7 @@ final class SyncerNamespace {
         String cluster = "cluster=\"" + name + "/" + secret + "\"";
         return new OperatorEndpoints(httpPort).metrics().lines()
                 .filter(line -> line.startsWith("krm_sync_copy_writes_total{") && line.contains(cluster)
-                        && line.contains("reconciler=\"" + KRMSyncer.RECONCILER + "\""))
+                        && line.contains("reconciler=\"" + KRMSyncerReconciler.NAME + "\""))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }

@@ -169,6 +169,9 @@ class LeaderElectionIT {
     @Test
     void aLeaderThatLosesItsLeaseExits() {
         Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+        // A replica can take the Lease before its HTTP server listens: the standby must answer before it is asked.
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
+                other(leader).endpoints().get("/q/health/ready").statusCode()).as("standby ready").isEqualTo(200));
 
         // The leader renews every retry period: an edit may meet a newer resourceVersion (409) and is tried again.
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
+import io.krmsync.configmapsyncer.ConfigMapSyncerReconciler;
 import io.krmsync.status.StatusConditions;
 import io.krmsync.testing.Kubectl;
 import io.krmsync.testing.OperatorEndpoints;
@@ -165,7 +166,7 @@ class SyncerMetricsTest {
         }
 
         Map<String, String> labels() {
-            return Map.of("reconciler", ConfigMapSyncer.RECONCILER, "namespace", namespace, "name", name);
+            return Map.of("reconciler", ConfigMapSyncerReconciler.NAME, "namespace", namespace, "name", name);
         }
 
         void createSourceAndTarget() {

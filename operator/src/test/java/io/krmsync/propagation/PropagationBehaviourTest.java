@@ -145,6 +145,26 @@ class PropagationBehaviourTest {
         assertThat(clusters.kubectl("cluster2").configMap("default", "template")).isNotNull();
     }
 
+    /** The deletion's removal of the copies races the new source's reconcile: the new source's copies win. */
+    @Test
+    void aSourceDeletedAndCreatedAgainWhileItIsCopiedEndsUpCopied() {
+        labelled("default", "reborn", "k", "v1");
+        local.configMaps().inNamespace("default").withName("reborn").delete();
+        labelled("default", "reborn", "k", "v2");
+
+        for (String provider : TestClusters.PROVIDERS) {
+            await().untilAsserted(() -> assertThat(clusters.kubectl(provider).configMap("default", "reborn"))
+                    .as("copy in %s", provider).isNotNull()
+                    .extracting(ConfigMap::getData).isEqualTo(Map.of("k", "v2")));
+        }
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            for (String provider : TestClusters.PROVIDERS) {
+                assertThat(clusters.kubectl(provider).configMap("default", "reborn")).as("copy in %s", provider)
+                        .isNotNull();
+            }
+        });
+    }
+
     @Test
     void aKrmSyncCopyInTheLocalClusterIsNotPropagatedAgain() {
         local.configMaps().inNamespace("default").resource(new ConfigMapBuilder()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.testing.OperatorEndpoints;
 import io.krmsync.testing.TestClusters;
 import io.quarkus.test.common.WithTestResource;
@@ -56,6 +58,32 @@ class PropagationClustersTest {
         awaitValue("cluster2", "dir-test", "v3");
         // A removed cluster is no longer written; its copies stay as they were.
         assertThat(clusters.kubectl("cluster4").configMap("default", "dir-test").getData()).containsEntry("k", "v2");
+    }
+
+    /** A copy left behind in a cluster (its source deleted while the cluster was away) goes as the cluster is added. */
+    @Test
+    void aClusterAddedLaterIsSweptOfCopiesWhoseSourceIsGone() throws Exception {
+        labelled("sweep-template", "v1");
+        awaitValue("cluster2", "sweep-template", "v1");
+        ConfigMap template = clusters.kubectl("cluster2").configMap("default", "sweep-template");
+        Map<String, String> annotations = new HashMap<>(template.getMetadata().getAnnotations());
+        annotations.put(TrackingMetadata.SOURCE_ANNOTATION, "cluster1/default/left-behind");
+        clusters.client("cluster4").configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName("left-behind")
+                        .withLabels(template.getMetadata().getLabels()).withAnnotations(annotations).build())
+                .withData(Map.of("k", "v")).build()).create();
+        Path file = clusters.watchedDirectory().resolve("cluster4.kubeconfig");
+
+        Files.writeString(file, clusters.kubeconfigContent("cluster4"));
+        try {
+            awaitValue("cluster4", "sweep-template", "v1");
+            // Sooner than the periodic sweep (15 s): the new cluster is swept once its copies are listed.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    clusters.kubectl("cluster4").configMap("default", "left-behind")).isNull());
+        } finally {
+            Files.delete(file);
+            await().untilAsserted(() -> assertThat(health()).doesNotContain("\"cluster4\""));
+        }
     }
 
     @Test
