@@ -35,7 +35,7 @@ import io.quarkus.runtime.StartupEvent;
  * {@code cluster1..4}, on consecutive loopback ports from {@code krm-sync.sandbox.base-port}, each with the
  * {@code default} and {@code kube-system} namespaces and the project's CRDs, and a kubeconfig per cluster in
  * {@code krm-sync.sandbox.dir}. The operator's own client points at cluster1, and PropagationReconciler is given
- * cluster1..3 as providers, as in seed 000 (see application.properties); cluster4 is the spare a user adds live.
+ * cluster1..3 as providers, as in the multicluster-runtime sync example (see application.properties); cluster4 is the spare a user adds live.
  * <p>
  * The packaged application does not contain this module at all (the operator depends on it with scope provided).
  * The tests and {@code quarkus:dev -Dquarkus.profile=kind} have it on their class path, so the bean exists only in
@@ -52,8 +52,8 @@ public class SandboxClusters {
     /** cluster4 is in no source at start: dropping its kubeconfig into {@link #CLUSTERS_DIRECTORY} adds it live. */
     private static final String SPARE_CLUSTER = "cluster4";
     /**
-     * Seed 001 in the sandbox: KRMSyncer kubeconfig Secrets in cluster1's default namespace, as its usage example
-     * creates them, so that both of the seed's KRMSyncers apply as written (test-syncer.yaml pushes to cluster2,
+     * The upstream KRMSyncer example in the sandbox: kubeconfig Secrets in cluster1's default namespace, as its usage
+     * example creates them, so that both of its KRMSyncers apply as written (test-syncer.yaml pushes to cluster2,
      * resource-sync.yaml to cluster3).
      */
     private static final Map<String, String> DESTINATION_SECRETS = Map.of("destination-kubeconfig", "cluster2",
@@ -90,7 +90,7 @@ public class SandboxClusters {
                 SandboxApiServer server = new SandboxApiServer(CLUSTER_NAMES.get(i), basePort + i);
                 server.start();
                 servers.add(server);
-                seed(server, crds);
+                addNamespacesAndCrds(server, crds);
                 Files.writeString(kubeconfigPath(server), server.kubeconfig());
             }
             crds.forEach(crd -> installedCrds.add(crd.getMetadata().getName()));
@@ -154,7 +154,7 @@ public class SandboxClusters {
     }
 
     /** A real cluster has these namespaces; the CRUD mock only knows a CRD's scope and status once it stores it. */
-    private static void seed(SandboxApiServer server, List<CustomResourceDefinition> crds) {
+    private static void addNamespacesAndCrds(SandboxApiServer server, List<CustomResourceDefinition> crds) {
         for (String namespace : List.of("default", "kube-system")) {
             server.create("/api/v1/namespaces", new NamespaceBuilder().withNewMetadata().withName(namespace)
                     .endMetadata().withNewStatus().withPhase("Active").endStatus().build());

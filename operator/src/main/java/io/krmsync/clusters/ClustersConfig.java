@@ -12,7 +12,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "krm-sync.clusters")
 public interface ClustersConfig {
 
-    /** Kubeconfig files of provider clusters; the seed's {@code -provider-kubeconfigs a,b,c}. Re-read when they change. */
+    /** Kubeconfig files of provider clusters; the command-line flag {@code -provider-kubeconfigs a,b,c}. Re-read when they change. */
     Optional<List<Path>> providerKubeconfigs();
 
     /** A directory of kubeconfig files, one cluster per file (or per context); files added, changed, removed at runtime. */

@@ -51,7 +51,7 @@ class InstallBundleRbacIT {
             Map.entry("syncer.gkelabs.io/krmsyncers", Set.of("get", "list", "watch", "update", "patch")),
             Map.entry("syncer.gkelabs.io/krmsyncers/status", Set.of("update", "patch")),
             Map.entry("syncer.gkelabs.io/krmsyncers/finalizers", Set.of("update")),
-            // SourceWatches: the kinds of seed 001's KRMSyncers (ClusterRole krm-sync-krmsyncer-sources, by aggregation).
+            // SourceWatches: the kinds of the upstream KRMSyncer examples (ClusterRole krm-sync-krmsyncer-sources, by aggregation).
             Map.entry("networking.k8s.io/ingresses", Set.of("get", "list", "watch")));
 
     private static List<HasMetadata> resources;

@@ -29,7 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.krmsync.clusters.SeedFlags;
+import io.krmsync.clusters.CommandLineFlags;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.ConfigMappings.ConfigClass;
@@ -38,7 +38,7 @@ import io.smallrye.config.ConfigMappings.ConfigClass;
  * Keeps the configuration reference of docs/operations.md true to the code. Every {@code krm-sync.*} property (of
  * each {@code @ConfigMapping} interface and each {@code @ConfigProperty} injection point, found by scanning the
  * compiled classes, so that a new one cannot be forgotten) must have a row there whose default is the one the
- * operator gets, and every flag {@link SeedFlags} accepts must be named there.
+ * operator gets, and every flag {@link CommandLineFlags} accepts must be named there.
  */
 class OperationsDocTest {
 
@@ -48,7 +48,7 @@ class OperationsDocTest {
     /** A reference row: | `name` | default cell | meaning |. A default cell starting with a backtick names a value. */
     private static final Pattern ROW = Pattern.compile("^\\| `([^`]+)` \\| ([^|]*)\\|", Pattern.MULTILINE);
     private static final Pattern DOCUMENTED_DEFAULT = Pattern.compile("^`([^`]*)`");
-    /** Candidate flag names among the class's string constants; each is then tried on SeedFlags itself. */
+    /** Candidate flag names among the class's string constants; each is then tried on CommandLineFlags itself. */
     private static final Pattern FLAG_LIKE = Pattern.compile("[a-z][a-z0-9-]*");
 
     private static String reference;
@@ -61,7 +61,7 @@ class OperationsDocTest {
         assertThat(start).as("%s has a '## Configuration reference' section", DOC).isNotNegative();
         int end = doc.indexOf("\n## ", start + 1);
         reference = end < 0 ? doc.substring(start) : doc.substring(start, end);
-        mainClasses = Path.of(SeedFlags.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        mainClasses = Path.of(CommandLineFlags.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     @Test
@@ -87,8 +87,8 @@ class OperationsDocTest {
 
     @Test
     void everySeedFlagIsDocumented() throws IOException {
-        List<String> flags = seedFlags();
-        assertThat(flags).as("flags found in SeedFlags").isNotEmpty();
+        List<String> flags = commandLineFlags();
+        assertThat(flags).as("flags found in CommandLineFlags").isNotEmpty();
         List<String> missing = flags.stream()
                 .filter(flag -> !Pattern.compile("`-" + Pattern.quote(flag) + "[` =]").matcher(reference).find())
                 .map(flag -> "-" + flag).toList();
@@ -173,13 +173,13 @@ class OperationsDocTest {
     }
 
     /**
-     * The flags SeedFlags accepts: its flag names are string constants of its class file (a string switch compares
-     * against literals), so each flag-like constant is offered to {@link SeedFlags#toProperties} and kept if accepted.
+     * The flags CommandLineFlags accepts: its flag names are string constants of its class file (a string switch compares
+     * against literals), so each flag-like constant is offered to {@link CommandLineFlags#toProperties} and kept if accepted.
      */
-    private static List<String> seedFlags() throws IOException {
+    private static List<String> commandLineFlags() throws IOException {
         byte[] classFile;
-        try (InputStream in = SeedFlags.class.getResourceAsStream("SeedFlags.class")) {
-            classFile = Objects.requireNonNull(in, "SeedFlags.class").readAllBytes();
+        try (InputStream in = CommandLineFlags.class.getResourceAsStream("CommandLineFlags.class")) {
+            classFile = Objects.requireNonNull(in, "CommandLineFlags.class").readAllBytes();
         }
         return utf8Constants(classFile).stream().filter(constant -> FLAG_LIKE.matcher(constant).matches())
                 .distinct().filter(OperationsDocTest::isAcceptedFlag).sorted().toList();
@@ -187,11 +187,11 @@ class OperationsDocTest {
 
     private static boolean isAcceptedFlag(String name) {
         try {
-            SeedFlags.toProperties("-" + name, "value");
+            CommandLineFlags.toProperties("-" + name, "value");
             return true;
-        } catch (SeedFlags.HelpRequestedException e) {
+        } catch (CommandLineFlags.HelpRequestedException e) {
             return true;
-        } catch (SeedFlags.InvalidFlagException e) {
+        } catch (CommandLineFlags.InvalidFlagException e) {
             return false;
         }
     }
@@ -213,7 +213,7 @@ class OperationsDocTest {
                     in.skipBytes(8);
                     index++; // longs and doubles take two entries
                 }
-                default -> throw new IllegalStateException("unknown constant pool tag " + tag + " in SeedFlags.class");
+                default -> throw new IllegalStateException("unknown constant pool tag " + tag + " in CommandLineFlags.class");
             }
         }
         return strings;

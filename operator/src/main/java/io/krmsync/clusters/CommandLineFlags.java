@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The seed's command-line flags, turned into the properties they stand for:
+ * The command-line flags of the multicluster-runtime sync example, turned into the properties they stand for:
  * <ul>
  * <li>{@code -local-kubeconfig FILE}: the local cluster's kubeconfig, as fabric8's {@code kubeconfig} system property
  * (the same as {@code KUBECONFIG=FILE});</li>
@@ -12,7 +12,7 @@ import java.util.Map;
  * </ul>
  * One or two leading dashes, and {@code -flag value} or {@code -flag=value}, as Go's flag package accepts.
  */
-public final class SeedFlags {
+public final class CommandLineFlags {
 
     public static final String USAGE = """
             Usage: krm-sync [-local-kubeconfig FILE] [-provider-kubeconfigs FILE[,FILE...]]
@@ -24,7 +24,7 @@ public final class SeedFlags {
     static final String LOCAL_KUBECONFIG_PROPERTY = "kubeconfig";
     static final String PROVIDER_KUBECONFIGS_PROPERTY = "krm-sync.clusters.provider-kubeconfigs";
 
-    private SeedFlags() {
+    private CommandLineFlags() {
     }
 
     /** Thrown for an unknown flag or a flag without its value; the message is meant for the terminal. */
