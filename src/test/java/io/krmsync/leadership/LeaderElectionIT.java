@@ -32,7 +32,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
-import io.krmsync.sandbox.SandboxApiServer;
+import io.krmsync.testing.InMemoryCluster;
 import io.krmsync.testing.OperatorEndpoints;
 
 /**
@@ -59,18 +59,18 @@ class LeaderElectionIT {
             """;
     private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(?:\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
-    private final SandboxApiServer server = new SandboxApiServer("local", 0);
-    private final SandboxApiServer provider = new SandboxApiServer("provider", 0);
     private final List<Replica> replicas = new ArrayList<>();
+    private InMemoryCluster local;
+    private InMemoryCluster provider;
     private KubernetesClient client;
 
     @BeforeEach
     void startClusterAndTwoReplicas() throws IOException {
         assertThat(Optional.ofNullable(System.getProperty("native.image.path")).map(Path::of).orElse(JAR))
                 .as("the packaged operator (./mvnw verify packages it before this test)").exists();
-        server.start();
-        client = server.createClient();
-        for (String namespace : List.of("default", "kube-system", OPERATOR_NAMESPACE, "team-a")) {
+        local = InMemoryCluster.start("local", 0);
+        client = local.client();
+        for (String namespace : List.of(OPERATOR_NAMESPACE, "team-a")) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
                     .build()).create();
         }
@@ -81,25 +81,21 @@ class LeaderElectionIT {
                         CustomResourceDefinition.class)).create();
             }
         }
-        provider.start();
-        try (KubernetesClient providerClient = provider.createClient()) {
-            providerClient.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kube-system")
-                    .endMetadata().build()).create();
-        }
+        provider = InMemoryCluster.start("provider", 0);
         Files.createDirectories(LOGS);
         Path providerKubeconfig = Files.writeString(LOGS.resolve("provider.kubeconfig"), provider.kubeconfig());
-        replicas.add(Replica.start("replica-a", server.url(), providerKubeconfig));
-        replicas.add(Replica.start("replica-b", server.url(), providerKubeconfig));
+        replicas.add(Replica.start("replica-a", local.url(), providerKubeconfig));
+        replicas.add(Replica.start("replica-b", local.url(), providerKubeconfig));
     }
 
     @AfterEach
     void stop() {
         replicas.forEach(Replica::kill);
-        if (client != null) {
-            client.close();
+        for (InMemoryCluster cluster : new InMemoryCluster[] { local, provider }) {
+            if (cluster != null) {
+                cluster.close();
+            }
         }
-        server.stop();
-        provider.stop();
     }
 
     @Test
@@ -130,12 +126,10 @@ class LeaderElectionIT {
         client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("shared-settings").addToLabels("example.io/propagate", "true").endMetadata()
                 .withData(Map.of("key", "v1")).build()).create();
-        try (KubernetesClient providerClient = provider.createClient()) {
-            var propagated = providerClient.configMaps().inNamespace("default").withName("shared-settings");
-            await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() != null);
-            client.configMaps().inNamespace("default").withName("shared-settings").delete();
-            await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() == null);
-        }
+        var propagated = provider.client().configMaps().inNamespace("default").withName("shared-settings");
+        await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() != null);
+        client.configMaps().inNamespace("default").withName("shared-settings").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() == null);
 
         // Both replicas read a refused cluster kubeconfig Secret; only the leader reports it.
         client.secrets().inNamespace(OPERATOR_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
