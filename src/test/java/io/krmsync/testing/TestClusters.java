@@ -13,10 +13,11 @@ import io.krmsync.sandbox.SandboxApiServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Several in-memory clusters for one test class, as in seed 000: {@code cluster1} is the local cluster (the
- * operator's own client points at it) and is also listed among the providers, as the seed's run command does;
- * {@code cluster2} and {@code cluster3} are providers given by kubeconfig files; {@code clusters.d} is the watched
- * kubeconfig directory, empty at start. Inject with a field of this type.
+ * The in-memory clusters of the operator tests, as in the README's walkthroughs: {@code cluster1} is the local cluster
+ * (the operator's own client points at it) and is also listed among the providers, as the command-line flags of the
+ * walkthrough do; {@code cluster2} and {@code cluster3} are providers given by kubeconfig files; {@code cluster4} runs
+ * in no source until a test adds it; {@code clusters.d} is the watched kubeconfig directory, empty at start. Every
+ * {@link OperatorTest} has these, so one operator, started once, serves them all. Inject with a field of this type.
  */
 public class TestClusters implements QuarkusTestResourceLifecycleManager {
 
