@@ -20,7 +20,7 @@ class KRMSyncerSeedFlowTest extends OperatorTest {
 
     @Test
     void usageExample() {
-        String ns = defaultNamespace();
+        String ns = namespaceNamed("default");
         // As on a real cluster, each cluster publishes its own CA bundle in every namespace: never to be copied over.
         kubectl().createConfigMap(ns, "kube-root-ca.crt", "ca.crt=cluster1-ca");
         kubectl("cluster2").createConfigMap(ns, "kube-root-ca.crt", "ca.crt=cluster2-ca");

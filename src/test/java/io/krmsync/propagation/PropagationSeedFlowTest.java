@@ -21,7 +21,7 @@ class PropagationSeedFlowTest extends OperatorTest {
 
     @Test
     void seedFlow() {
-        String ns = defaultNamespace();
+        String ns = namespaceNamed("default");
 
         // kubectl --kubeconfig ./cluster1.kubeconfig apply -f example-cm.yaml
         apply(Manifest.propagatedConfigMapSample());

@@ -49,6 +49,15 @@ public final class Manifest<T extends HasMetadata> {
         return sample(CONFIGMAPSYNCER, ConfigMapSyncer.class);
     }
 
+    /**
+     * The ConfigMapSyncer of the upstream operator's integration test scenario, which users follow too: the sample
+     * named test-syncer, copying default/test-config to dev and staging.
+     */
+    public static Manifest<ConfigMapSyncer> integrationTestSyncer() {
+        return configMapSyncerSample().named("test-syncer").with("spec.sourceConfigMap", "test-config")
+                .with("spec.targetNamespaces", List.of("dev", "staging"));
+    }
+
     /** The KRMSyncer sample: the ConfigMaps of default to the cluster of the Secret destination-kubeconfig. */
     public static Manifest<KRMSyncer> krmSyncerSample() {
         return sample(KRMSYNCER, KRMSyncer.class);

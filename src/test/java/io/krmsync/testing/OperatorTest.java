@@ -112,11 +112,12 @@ public abstract class OperatorTest {
     }
 
     /**
-     * The local cluster's {@code default} namespace, where the samples go when applied as they ship: what the test
-     * puts there is cleaned up after it like its own namespace's content.
+     * A namespace of the local cluster with a fixed name, as the walkthroughs use ({@code default}, {@code dev}):
+     * created if missing, and what the test puts there is cleaned up after it like its own namespace's content.
      */
-    protected String defaultNamespace() {
-        return use("default");
+    protected String namespaceNamed(String name) {
+        kubectl().createNamespace(name);
+        return use(name);
     }
 
     private String use(String name) {
