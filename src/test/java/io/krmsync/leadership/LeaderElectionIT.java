@@ -31,8 +31,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.testing.InMemoryCluster;
+import io.krmsync.testing.Manifest;
 import io.krmsync.testing.OperatorEndpoints;
 
 /**
@@ -109,17 +109,8 @@ class LeaderElectionIT {
 
         client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("app-config").endMetadata().withData(Map.of("key", "v1")).build()).create();
-        client.resource(client.getKubernetesSerialization().unmarshal("""
-                apiVersion: config.example.com/v1alpha1
-                kind: ConfigMapSyncer
-                metadata:
-                  name: app-config
-                  namespace: default
-                spec:
-                  sourceNamespace: default
-                  sourceConfigMap: app-config
-                  targetNamespaces: [team-a]
-                """, ConfigMapSyncer.class)).create();
+        client.resource(Manifest.configMapSyncerSample().with("spec.targetNamespaces", List.of("team-a")).object())
+                .create();
         await().atMost(Duration.ofSeconds(30)).until(() -> copyValue().filter("v1"::equals).isPresent());
 
         // PropagationReconciler deletes copies outside reconciliations too (source deleted, periodic sweep).

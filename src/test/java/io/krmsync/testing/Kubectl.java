@@ -124,21 +124,6 @@ public record Kubectl(KubernetesClient client) {
         return client.secrets().inNamespace(namespace).withName(name).get();
     }
 
-    public io.krmsync.configmapsyncer.ConfigMapSyncer syncer(String namespace, String name) {
-        return client.resources(io.krmsync.configmapsyncer.ConfigMapSyncer.class).inNamespace(namespace).withName(name).get();
-    }
-
-    public void editSyncer(String namespace, String name, Consumer<io.krmsync.configmapsyncer.ConfigMapSyncerSpec> change) {
-        client.resources(io.krmsync.configmapsyncer.ConfigMapSyncer.class).inNamespace(namespace).withName(name).edit(syncer -> {
-            change.accept(syncer.getSpec());
-            return syncer;
-        });
-    }
-
-    public void deleteSyncer(String namespace, String name) {
-        client.resources(io.krmsync.configmapsyncer.ConfigMapSyncer.class).inNamespace(namespace).withName(name).delete();
-    }
-
     /** {@code kubectl get events --field-selector involvedObject.kind=KIND,involvedObject.name=NAME} */
     public List<Event> eventsFor(HasMetadata object) {
         return client.v1().events().inNamespace(object.getMetadata().getNamespace()).list().getItems().stream()
