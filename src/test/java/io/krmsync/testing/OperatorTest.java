@@ -63,6 +63,7 @@ public abstract class OperatorTest {
     void createOwnNamespace(TestInfo test) {
         String method = test.getTestMethod().map(Method::getName).orElse("test").toLowerCase()
                 .replaceAll("[^a-z0-9]", "");
+        // A namespace name is a DNS label of at most 63 characters, and tests add suffixes to their namespace's.
         namespace = method.substring(0, Math.min(method.length(), 24)) + "-" + TESTS.incrementAndGet();
         use(namespace);
         kubectl().createNamespace(namespace);
@@ -116,7 +117,9 @@ public abstract class OperatorTest {
      * created if missing, and what the test puts there is cleaned up after it like its own namespace's content.
      */
     protected String namespaceNamed(String name) {
-        kubectl().createNamespace(name);
+        if (!kubectl().hasNamespace(name)) {
+            kubectl().createNamespace(name);
+        }
         return use(name);
     }
 
