@@ -100,12 +100,8 @@ class LeaderElectionIT {
 
     @Test
     void onlyTheLeaderWritesAndTheStandbyTakesOverWhenTheLeaderDies() {
-        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+        Replica leader = awaitLeaderAndStandbyReady();
         Replica standby = other(leader);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-            assertThat(standby.endpoints().get("/q/health/ready").statusCode()).as("standby ready").isEqualTo(200);
-            assertThat(leader.endpoints().get("/q/health/ready").statusCode()).as("leader ready").isEqualTo(200);
-        });
 
         client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("app-config").endMetadata().withData(Map.of("key", "v1")).build()).create();
@@ -153,7 +149,7 @@ class LeaderElectionIT {
      */
     @Test
     void aLeaderThatLosesItsLeaseExits() {
-        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+        Replica leader = awaitLeaderAndStandbyReady();
 
         // The leader renews every retry period: an edit may meet a newer resourceVersion (409) and is tried again.
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
@@ -166,6 +162,20 @@ class LeaderElectionIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !leader.process().isAlive());
         assertThat(leader.process().exitValue()).as("exit code of the replica that lost its Lease").isEqualTo(1);
         assertThat(metric(other(leader), "krm_sync_leader")).as("the standby does not lead a held Lease").isZero();
+    }
+
+    /**
+     * The Lease holder, once both replicas serve HTTP: a replica can win the Lease before its HTTP server is up, and a
+     * standby still starting refuses the connections the tests make to it.
+     */
+    private Replica awaitLeaderAndStandbyReady() {
+        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+        Replica standby = other(leader);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(standby.endpoints().get("/q/health/ready").statusCode()).as("standby ready").isEqualTo(200);
+            assertThat(leader.endpoints().get("/q/health/ready").statusCode()).as("leader ready").isEqualTo(200);
+        });
+        return leader;
     }
 
     private long eventsAbout(String name) {
