@@ -119,8 +119,10 @@ class ConfigMapSyncerBehaviourTest extends OperatorTest {
 
         kubectl().labelNamespace(staging, env, "retired");
         eventually().untilAsserted(() -> assertThat(kubectl().configMap(staging, "app-config")).isNull());
+        // The copy goes before the status says so, and Ready was Synced already: wait for the status of the relabel.
+        eventually().untilAsserted(() -> assertThat(latest(byLabel).getStatus().getSyncedNamespaces())
+                .containsExactlyInAnyOrder(prod, later));
         awaitReady(byLabel, "Synced");
-        assertThat(latest(byLabel).getStatus().getSyncedNamespaces()).containsExactlyInAnyOrder(prod, later);
     }
 
     @Test
