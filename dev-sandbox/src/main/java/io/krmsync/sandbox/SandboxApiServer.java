@@ -3,6 +3,9 @@ package io.krmsync.sandbox;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
@@ -10,12 +13,18 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.dsl.MockServerExpectation;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.MockServerExpectationImpl;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
 
 /**
  * One in-memory Kubernetes API server of the sandbox: fabric8's {@link KubernetesMockServer} in CRUD mode behind a
@@ -25,6 +34,7 @@ public final class SandboxApiServer {
 
     private final String name;
     private final int requestedPort;
+    private final Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
     private KubernetesMockServer server;
     private SandboxDispatcher dispatcher;
 
@@ -44,7 +54,7 @@ public final class SandboxApiServer {
         MockWebServer webServer = new MockWebServer();
         dispatcher = new SandboxDispatcher();
         server = new KubernetesMockServer(new Context(), webServer, new HashMap<>(),
-                forgetfulDispatcher(webServer, dispatcher), false);
+                forgetfulDispatcher(webServer, expectationsFirst(expectations, dispatcher)), false);
         try {
             server.start(InetAddress.getLoopbackAddress(), requestedPort);
         } catch (RuntimeException e) {
@@ -119,11 +129,40 @@ public final class SandboxApiServer {
         }
     }
 
+    /**
+     * Canned answers that take precedence over the sandbox's own, as in fabric8's mock server in CRUD mode: for tests
+     * that need the API server to refuse a request (e.g. a 403 on one delete). Kept apart from the mock's own
+     * expectations (its stub {@code /version} and discovery), which the sandbox answers better.
+     */
+    public MockServerExpectation expect() {
+        running();
+        return new MockServerExpectationImpl(expectations, new Context());
+    }
+
+    /** Drops every canned answer set with {@link #expect()}. */
+    public void clearExpectations() {
+        expectations.clear();
+    }
+
     private KubernetesMockServer running() {
         if (server == null) {
             throw new IllegalStateException("Sandbox API server " + name + " is not running");
         }
         return server;
+    }
+
+    /** An expected request is answered as {@link #expect()} said, as long as it has an answer left. */
+    private static Dispatcher expectationsFirst(Map<ServerRequest, Queue<ServerResponse>> expectations,
+            Dispatcher delegate) {
+        MockDispatcher expected = new MockDispatcher(expectations);
+        return new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                Queue<ServerResponse> answers = expectations.isEmpty() ? null
+                        : expectations.get(new SimpleRequest(request.method(), request.getPath()));
+                return answers != null && !answers.isEmpty() ? expected.dispatch(request) : delegate.dispatch(request);
+            }
+        };
     }
 
     /**

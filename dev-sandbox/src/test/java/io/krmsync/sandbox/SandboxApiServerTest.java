@@ -219,6 +219,21 @@ class SandboxApiServerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
     }
 
+    @Test
+    void cannedAnswersComeFirstUntilUsedUpOrCleared() throws Exception {
+        String path = "/api/v1/namespaces/default";
+        server.expect().get().withPath(path).andReturn(403, "{}").once();
+        server.expect().delete().withPath(path).andReturn(422, "{}").always();
+
+        assertThat(send("GET", path, null, null, null).statusCode()).isEqualTo(403);
+        assertThat(send("GET", path, null, null, null).statusCode()).as("once").isEqualTo(200);
+        assertThat(send("DELETE", path, null, null, null).statusCode()).isEqualTo(422);
+        assertThat(send("DELETE", path, null, null, null).statusCode()).as("always").isEqualTo(422);
+        server.clearExpectations();
+        assertThat(send("GET", path, null, null, null).statusCode()).isEqualTo(200);
+        assertThat(get(path, null).path("metadata").path("name").asText()).as("never deleted").isEqualTo("default");
+    }
+
     private void createTestCrd() throws IOException {
         try (InputStream crd = getClass().getResourceAsStream("/sandbox/configmapsyncers-crd.yml")) {
             server.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions",

@@ -1,45 +1,69 @@
 package io.krmsync.configmapsyncer;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.krmsync.testing.KrmSyncAssertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.krmsync.testing.Manifest;
+import io.krmsync.testing.OperatorTest;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /** Each bad spec gets Ready=False InvalidSpec naming the field, and no copy is written anywhere. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
-class ConfigMapSyncerBadInputTest extends SyncerTestSupport {
+class ConfigMapSyncerBadInputTest extends OperatorTest {
+
+    /** What makes a valid ConfigMapSyncer, copying from the source namespace to the target, invalid. */
+    @FunctionalInterface
+    private interface Mistake {
+        Manifest<ConfigMapSyncer> make(Manifest<ConfigMapSyncer> valid, String source, String target);
+    }
+
+    static Stream<Arguments> invalidSpecs() {
+        return Stream.of(
+                invalid("missing sourceNamespace", (m, source, target) -> m.without("spec.sourceNamespace"),
+                        "spec.sourceNamespace is required"),
+                invalid("both sources", (m, source, target) -> m.with("spec.sourceSecret", "app-config"),
+                        "exactly one of spec.sourceConfigMap and spec.sourceSecret"),
+                invalid("neither source", (m, source, target) -> m.without("spec.sourceConfigMap"),
+                        "exactly one of spec.sourceConfigMap and spec.sourceSecret"),
+                invalid("neither targets nor selector", (m, source, target) -> m.without("spec.targetNamespaces"),
+                        "set spec.targetNamespaces, spec.namespaceSelector, or both"),
+                invalid("source namespace as target",
+                        (m, source, target) -> m.with("spec.targetNamespaces", List.of(target, source)),
+                        "cannot be a target"),
+                invalid("invalid namespace name",
+                        (m, source, target) -> m.with("spec.targetNamespaces", List.of(target, "Not_A_Namespace")),
+                        "\"Not_A_Namespace\" is not a valid namespace name"),
+                invalid("invalid key", (m, source, target) -> m.with("spec.keys", List.of("bad key!")), "spec.keys"),
+                invalid("unknown conflict policy", (m, source, target) -> m.with("spec.conflictPolicy", "Replace"),
+                        "spec.conflictPolicy must be Skip or Overwrite"),
+                invalid("invalid selector operator", (m, source, target) -> m.without("spec.targetNamespaces")
+                        .withYaml("spec.namespaceSelector", "matchExpressions: [{key: env, operator: Near}]"),
+                        "spec.namespaceSelector"));
+    }
+
+    private static Arguments invalid(String description, Mistake mistake, String expectedMessage) {
+        return Arguments.of(description, mistake, expectedMessage);
+    }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            missing sourceNamespace       | sourceConfigMap: app-config\\ntargetNamespaces: [TARGET]                                                   | spec.sourceNamespace is required
-            both sources                  | sourceNamespace: SRC\\nsourceConfigMap: app-config\\nsourceSecret: app-config\\ntargetNamespaces: [TARGET] | exactly one of spec.sourceConfigMap and spec.sourceSecret
-            neither source                | sourceNamespace: SRC\\ntargetNamespaces: [TARGET]                                                          | exactly one of spec.sourceConfigMap and spec.sourceSecret
-            neither targets nor selector  | sourceNamespace: SRC\\nsourceConfigMap: app-config                                                         | set spec.targetNamespaces, spec.namespaceSelector, or both
-            source namespace as target    | sourceNamespace: SRC\\nsourceConfigMap: app-config\\ntargetNamespaces: [TARGET, SRC]                        | cannot be a target
-            invalid namespace name        | sourceNamespace: SRC\\nsourceConfigMap: app-config\\ntargetNamespaces: [TARGET, Not_A_Namespace]           | "Not_A_Namespace" is not a valid namespace name
-            invalid key                   | sourceNamespace: SRC\\nsourceConfigMap: app-config\\ntargetNamespaces: [TARGET]\\nkeys: ["bad key!"]       | spec.keys
-            unknown conflict policy       | sourceNamespace: SRC\\nsourceConfigMap: app-config\\ntargetNamespaces: [TARGET]\\nconflictPolicy: Replace  | spec.conflictPolicy must be Skip or Overwrite
-            invalid selector operator     | sourceNamespace: SRC\\nsourceConfigMap: app-config\\nnamespaceSelector: {matchExpressions: [{key: env, operator: Near}]} | spec.namespaceSelector
-            """)
-    void invalidSpecIsReportedAndNothingIsWritten(String description, String spec, String expectedMessage) {
-        String src = unique("src"), target = unique("target");
-        kubectl().createNamespace(src);
-        kubectl().createNamespace(target, "env=prod");
-        kubectl().createConfigMap(src, "app-config", "k=v");
-        String name = unique("bad");
+    @MethodSource("invalidSpecs")
+    void invalidSpecIsReportedAndNothingIsWritten(String description, Mistake mistake, String expectedMessage) {
+        String target = namespace("target", "env=prod");
+        kubectl().createConfigMap(namespace, "app-config", "k=v");
 
-        applySyncer(src, name, spec.replace("\\n", "\n").replace("TARGET", target).replace("SRC", src));
+        ConfigMapSyncer syncer = apply(mistake.make(configMapSyncer("bad", target), namespace, target));
 
-        Condition ready = awaitReady(src, name, "False", "InvalidSpec");
-        assertThat(ready.getMessage()).contains(expectedMessage);
+        Condition ready = awaitNotReady(syncer, "InvalidSpec");
+        assertThat(ready).hasMessageContaining(expectedMessage);
         assertThat(kubectl().configMap(target, "app-config")).isNull();
-        assertThat(kubectl().configMap(src, "app-config").getData()).containsEntry("k", "v");
-        assertThat(kubectl().eventsFor(kubectl().syncer(src, name)))
-                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("InvalidSpec"));
+        assertThat(kubectl().configMap(namespace, "app-config").getData()).containsEntry("k", "v");
+        assertThat(kubectl().eventsFor(syncer)).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("InvalidSpec"));
     }
 }

@@ -12,24 +12,13 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.krmsync.sync.ConflictPolicy;
+import io.krmsync.testing.Manifest;
 
 class SpecValidatorTest {
 
     /** The ConfigMapSyncer of seed 004, as a user applies it. */
     private static ConfigMapSyncerSpec seedSpec() {
-        return new KubernetesSerialization().unmarshal("""
-                apiVersion: config.example.com/v1alpha1
-                kind: ConfigMapSyncer
-                metadata:
-                  name: test-syncer
-                  namespace: default
-                spec:
-                  sourceNamespace: default
-                  sourceConfigMap: test-config
-                  targetNamespaces:
-                    - dev
-                    - staging
-                """, ConfigMapSyncer.class).getSpec();
+        return Manifest.integrationTestSyncer().object().getSpec();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.krmsync.krmsyncer;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.krmsync.testing.KrmSyncAssertions.assertThat;
+import static io.krmsync.testing.KrmSyncAssertions.ruleOf;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -23,8 +24,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.krmsync.testing.LogCapture;
-import io.krmsync.testing.TestClusters;
-import io.quarkus.test.common.WithTestResource;
+import io.krmsync.testing.OperatorTest;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,8 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * restart. The kubeconfigs that are refused point at a live cluster, so that a missing refusal would sync.
  */
 @QuarkusTest
-@WithTestResource(TestClusters.class)
-class KRMSyncerBadInputTest {
+class KRMSyncerBadInputTest extends OperatorTest {
 
     private static final String DESTINATION = "cluster4";
 
@@ -51,9 +50,12 @@ class KRMSyncerBadInputTest {
 
     private static final String CAPTURE_MARK = "log capture attached";
 
-    TestClusters clusters;
-    SyncerNamespace ns;
     LogCapture logs;
+
+    @BeforeEach
+    void sourceConfigMap() {
+        kubectl().createConfigMap(namespace, "app", "v=1");
+    }
 
     @BeforeEach
     void captureLogs() {
@@ -63,22 +65,10 @@ class KRMSyncerBadInputTest {
     }
 
     @AfterEach
-    void deleteSyncers() {
-        if (ns != null) {
-            ns.deleteSyncers();
-        }
-    }
-
-    @AfterEach
     void noSecretWasLogged() {
         logs.close();
         assertThat(logs.lines()).as("log lines").contains(CAPTURE_MARK)
                 .allSatisfy(line -> assertThat(line).doesNotContain(SECRETS));
-    }
-
-    private void given(String prefix) {
-        ns = SyncerNamespace.create(clusters, prefix);
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
     }
 
     private String server() {
@@ -104,28 +94,28 @@ class KRMSyncerBadInputTest {
     }
 
     /** The KRMSyncer reports the reason in Ready and in a Warning event, and the destination has nothing of it. */
-    private Condition assertRefusedWithoutWrites(String syncer, String reason) {
-        Condition ready = ns.awaitReady(syncer, "False", reason);
-        Event event = ns.awaitWarning(syncer, reason);
+    private Condition assertRefusedWithoutWrites(KRMSyncer syncer, String reason) {
+        Condition ready = awaitNotReady(syncer, reason);
+        Event event = awaitWarning(syncer, reason);
         assertThat(event.getMessage()).isEqualTo(ready.getMessage());
-        assertThat(ns.existsIn(DESTINATION)).as("namespace %s at the destination", ns.name()).isFalse();
-        assertThat(ns.configMapsIn(DESTINATION)).isEmpty();
-        assertThat(ns.get(syncer).getStatus().getRules()).as("no rule ran").isEmpty();
+        assertThat(kubectl(DESTINATION).hasNamespace(namespace)).as("namespace %s at the destination", namespace)
+                .isFalse();
+        assertThat(kubectl(DESTINATION).configMaps(namespace)).isEmpty();
+        assertThat(latest(syncer).getStatus().getRules()).as("no rule ran").isEmpty();
         return ready;
     }
 
     @Test
     void missingSecretIsReportedUntilItIsCreated() {
-        given("no-secret");
-        ns.apply(ns.syncer("pusher", "dest"));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
 
-        Condition ready = assertRefusedWithoutWrites("pusher", "SecretNotFound");
-        assertThat(ready.getMessage()).contains("Secret " + ns.name() + "/dest not found");
+        Condition ready = assertRefusedWithoutWrites(pusher, "SecretNotFound");
+        assertThat(ready.getMessage()).contains("Secret " + namespace + "/dest not found");
 
         // kubectl create secret generic dest --from-file=kubeconfig=cluster4.kubeconfig
-        ns.kubeconfigSecret("dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
-        ns.awaitCopy(DESTINATION, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
-        ns.awaitReady("pusher", "True", "Synced");
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+        awaitCopy(DESTINATION, namespace, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
+        awaitReady(pusher, "Synced");
     }
 
     static Stream<Arguments> invalidKubeconfigs() {
@@ -146,14 +136,13 @@ class KRMSyncerBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidKubeconfigs")
     void invalidKubeconfigIsReported(String label, String key, String content, String explanation) {
-        given("invalid");
-        ns.kubeconfigSecret("dest", key, content.replace("KUBECONFIG", clusters.kubeconfigContent(DESTINATION))
+        kubectl().applySecret(namespace, "dest", key, content.replace("KUBECONFIG", clusters.kubeconfigContent(DESTINATION))
                 .replace("SERVER", server()).replace("HOST_PORT", "127.0.0.1:" + clusters.port(DESTINATION)));
-        ns.apply(ns.syncer("pusher", "dest"));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
 
-        Condition ready = assertRefusedWithoutWrites("pusher", "KubeconfigInvalid");
-        assertThat(ready.getMessage()).contains("Secret " + ns.name() + "/dest", explanation).doesNotContain(SECRETS);
-        assertThat(ns.events("pusher")).extracting(Event::getMessage).allSatisfy(m -> assertThat(m).doesNotContain(SECRETS));
+        Condition ready = assertRefusedWithoutWrites(pusher, "KubeconfigInvalid");
+        assertThat(ready.getMessage()).contains("Secret " + namespace + "/dest", explanation).doesNotContain(SECRETS);
+        assertThat(kubectl().eventsFor(pusher)).extracting(Event::getMessage).allSatisfy(m -> assertThat(m).doesNotContain(SECRETS));
     }
 
     static Stream<Arguments> refusedKubeconfigs() {
@@ -187,31 +176,29 @@ class KRMSyncerBadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedKubeconfigs")
     void riskyKubeconfigIsRefusedWithoutLeakingIt(String label, String content, String explanation) {
-        given("refused");
-        ns.kubeconfigSecret("dest", "kubeconfig", content.replace("SERVER", server()));
-        ns.apply(ns.syncer("pusher", "dest"));
+        kubectl().applySecret(namespace, "dest", "kubeconfig", content.replace("SERVER", server()));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
 
-        Condition ready = assertRefusedWithoutWrites("pusher", "KubeconfigRefused");
-        assertThat(ready.getMessage()).contains("Secret " + ns.name() + "/dest", explanation, "krm-sync.clusters.insecure.allow-");
-        String status = clusters.client(TestClusters.LOCAL).getKubernetesSerialization().asJson(ns.get("pusher").getStatus());
+        Condition ready = assertRefusedWithoutWrites(pusher, "KubeconfigRefused");
+        assertThat(ready.getMessage()).contains("Secret " + namespace + "/dest", explanation, "krm-sync.clusters.insecure.allow-");
+        String status = local().getKubernetesSerialization().asJson(latest(pusher).getStatus());
         assertThat(status).doesNotContain(SECRETS);
-        assertThat(ns.events("pusher")).extracting(Event::getMessage).allSatisfy(m -> assertThat(m).doesNotContain(SECRETS));
+        assertThat(kubectl().eventsFor(pusher)).extracting(Event::getMessage).allSatisfy(m -> assertThat(m).doesNotContain(SECRETS));
     }
 
     @Test
     void closedPortIsUnreachable() throws IOException {
-        given("closed");
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        ns.kubeconfigSecret("dest", "kubeconfig", kubeconfig("server: 'http://127.0.0.1:" + closed + "'", ""));
-        ns.apply(ns.syncer("pusher", "dest"));
+        kubectl().applySecret(namespace, "dest", "kubeconfig", kubeconfig("server: 'http://127.0.0.1:" + closed + "'", ""));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
 
-        Condition ready = ns.awaitReady("pusher", "False", "DestinationUnreachable");
+        Condition ready = awaitNotReady(pusher, "DestinationUnreachable");
         assertThat(ready.getMessage()).contains("http://127.0.0.1:" + closed, "retrying");
-        assertThat(ns.get("pusher").getStatus().getDestination()).isEqualTo("http://127.0.0.1:" + closed + "/");
-        assertThat(ns.awaitWarning("pusher", "DestinationUnreachable").getMessage()).isEqualTo(ready.getMessage());
+        assertThat(latest(pusher).getStatus().getDestination()).isEqualTo("http://127.0.0.1:" + closed + "/");
+        assertThat(awaitWarning(pusher, "DestinationUnreachable").getMessage()).isEqualTo(ready.getMessage());
     }
 
     /**
@@ -220,63 +207,49 @@ class KRMSyncerBadInputTest {
      */
     @Test
     void stoppedDestinationIsUnreachableUntilItIsBack() {
-        given("stopped");
-        ns.source().createConfigMap(ns.name(), "app-settings", "v=1");
-        ns.kubeconfigSecret("dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
-        ns.apply(ns.syncer("pusher", "dest"));
-        ns.awaitReady("pusher", "True", "Synced");
-        ns.awaitCopy(DESTINATION, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
+        kubectl().createConfigMap(namespace, "app-settings", "v=1");
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
+        awaitReady(pusher, "Synced");
+        awaitCopy(DESTINATION, namespace, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
 
         int port = clusters.port(DESTINATION);
         clusters.stop(DESTINATION);
         try {
-            ns.source().mergePatch(ConfigMap.class, ns.name(), "app", "{\"data\":{\"v\":\"2\"}}");
-            Condition ready = ns.awaitReady("pusher", "False", "DestinationUnreachable");
+            kubectl().mergePatch(ConfigMap.class, namespace, "app", "{\"data\":{\"v\":\"2\"}}");
+            Condition ready = awaitNotReady(pusher, "DestinationUnreachable");
             assertThat(ready.getMessage()).contains("127.0.0.1:" + port);
-            assertThat(ns.awaitWarning("pusher", "DestinationUnreachable").getMessage()).isEqualTo(ready.getMessage());
-            assertThat(ns.get("pusher").getStatus().getRules()).as("the last rule statuses are kept")
+            assertThat(awaitWarning(pusher, "DestinationUnreachable").getMessage()).isEqualTo(ready.getMessage());
+            assertThat(latest(pusher).getStatus().getRules()).as("the last rule statuses are kept")
                     .singleElement().satisfies(rule -> assertThat(rule.getSynced()).isEqualTo(2));
         } finally {
             clusters.restart(DESTINATION, port);
         }
 
         // Up to the 30 s retry period of a failure that may heal by itself.
-        ns.awaitCopy(DESTINATION, "app", Duration.ofSeconds(45),
+        awaitCopy(DESTINATION, namespace, "app", Duration.ofSeconds(45),
                 copy -> assertThat(copy.getData()).containsEntry("v", "2"));
-        ns.awaitCopy(DESTINATION, "app-settings", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
-        ns.awaitReady("pusher", "True", "Synced");
+        awaitCopy(DESTINATION, namespace, "app-settings", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
+        awaitReady(pusher, "Synced");
     }
 
     /** A rule naming a kind the cluster does not serve fails alone: RuleInvalid, while the valid rule syncs. */
     @Test
     void invalidRuleFailsAlone() {
-        given("rule");
-        ns.kubeconfigSecret("dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
-        ns.apply("""
-                apiVersion: syncer.gkelabs.io/v1alpha1
-                kind: KRMSyncer
-                metadata:
-                  name: pusher
-                spec:
-                  rules:
-                    - version: v1
-                      kind: ConfigMapp
-                    - version: v1
-                      kind: ConfigMap
-                      namespaces: [%s]
-                  destination:
-                    clusterConfig:
-                      kubeConfigSecretRef: {name: dest}
-                """.formatted(ns.name()));
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest").withYaml("spec.rules", """
+                - {version: v1, kind: ConfigMapp}
+                - {version: v1, kind: ConfigMap, namespaces: [%s]}
+                """.formatted(namespace)));
 
-        Condition ready = ns.awaitReady("pusher", "False", "RuleInvalid");
+        Condition ready = awaitNotReady(pusher, "RuleInvalid");
         assertThat(ready.getMessage()).contains("kind ConfigMapp is not served by API v1");
-        ns.awaitWarning("pusher", "RuleInvalid");
-        RuleStatus invalid = ns.rule("pusher", "ConfigMapp");
+        awaitWarning(pusher, "RuleInvalid");
+        RuleStatus invalid = ruleOf(latest(pusher), "ConfigMapp");
         assertThat(invalid.getReason()).isEqualTo("RuleInvalid");
         assertThat(invalid.getSynced()).isZero();
-        await().untilAsserted(() -> assertThat(ns.rule("pusher", "ConfigMap").getSynced()).isEqualTo(1));
-        ns.awaitCopy(DESTINATION, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
-        assertThat(ns.configMapsIn(DESTINATION)).extracting(c -> c.getMetadata().getName()).containsExactly("app");
+        await().untilAsserted(() -> assertThat(ruleOf(latest(pusher), "ConfigMap").getSynced()).isEqualTo(1));
+        awaitCopy(DESTINATION, namespace, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
+        assertThat(kubectl(DESTINATION).configMaps(namespace)).extracting(c -> c.getMetadata().getName()).containsExactly("app");
     }
 }

@@ -1,30 +1,30 @@
 package io.krmsync.krmsyncer;
 
-import static io.krmsync.krmsyncer.SyncerNamespace.holdsFor;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import static io.krmsync.testing.Eventually.holdsFor;
+import static io.krmsync.testing.KrmSyncAssertions.assertThat;
+import static io.krmsync.testing.KrmSyncAssertions.ruleOf;
+import static io.krmsync.testing.KrmSyncAssertions.within;
 import static org.assertj.core.api.InstanceOfAssertFactories.DOUBLE;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.krmsync.krmsyncer.KRMSyncerSpec.DeletionPolicy;
 import io.krmsync.sync.TrackingMetadata;
-import io.krmsync.testing.OperatorEndpoints;
+import io.krmsync.testing.OperatorTest;
 import io.krmsync.testing.Scrape;
-import io.krmsync.testing.TestClusters;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,8 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * Prometheus sees of it.
  */
 @QuarkusTest
-@WithTestResource(TestClusters.class)
-class KRMSyncerLifecycleTest {
+class KRMSyncerLifecycleTest extends OperatorTest {
 
     private static final String DESTINATION = "cluster4";
     private static final Duration QUIET = Duration.ofSeconds(3);
@@ -42,26 +41,23 @@ class KRMSyncerLifecycleTest {
     private static final String SYNCER_LAST_SYNC = "krm_sync_syncer_last_sync_timestamp_seconds";
     private static final String SYNCER_LAST_READY = "krm_sync_syncer_last_ready_timestamp_seconds";
 
-    TestClusters clusters;
-    SyncerNamespace ns;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int httpPort;
-
-    @AfterEach
-    void deleteSyncers() {
-        if (ns != null) {
-            ns.deleteSyncers();
-        }
-    }
-
-    private void given(String prefix) {
-        ns = SyncerNamespace.create(clusters, prefix);
-        ns.kubeconfigSecret("dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+    /** kubectl create secret generic dest --from-file=kubeconfig=cluster4.kubeconfig */
+    @BeforeEach
+    void destinationKubeconfig() {
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
     }
 
     private static void hasData(ConfigMap copy, String key, String value) {
         assertThat(copy.getData()).containsEntry(key, value);
+    }
+
+    /** The owner annotation krm-sync stamps on the copies of a KRMSyncer of this test's namespace. */
+    private String ownerOf(String syncer) {
+        return KRMSyncerReconciler.NAME + "/" + namespace + "/" + syncer;
+    }
+
+    private ConfigMap atDestination(String name) {
+        return kubectl(DESTINATION).configMap(namespace, name);
     }
 
     /**
@@ -71,72 +67,70 @@ class KRMSyncerLifecycleTest {
     @ParameterizedTest(name = "spec.{0}")
     @ValueSource(strings = { "suspend", "suspended" })
     void suspendedWritesNothingAndResumingCatchesUp(String field) {
-        given("suspend");
-        ns.source().createConfigMap(ns.name(), "kept", "v=1");
-        ns.source().createConfigMap(ns.name(), "changed", "v=1");
-        ns.source().createConfigMap(ns.name(), "deleted", "v=1");
-        ns.apply(ns.syncer("pusher", "dest"));
-        ns.awaitReady("pusher", "True", "Synced");
+        kubectl().createConfigMap(namespace, "kept", "v=1");
+        kubectl().createConfigMap(namespace, "changed", "v=1");
+        kubectl().createConfigMap(namespace, "deleted", "v=1");
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
+        awaitReady(pusher, "Synced");
         for (String name : new String[] { "kept", "changed", "deleted" }) {
-            ns.awaitCopy(DESTINATION, name, copy -> hasData(copy, "v", "1"));
+            awaitCopy(DESTINATION, namespace, name, copy -> hasData(copy, "v", "1"));
         }
 
         // kubectl patch krmsyncer pusher --type merge -p '{"spec":{"suspend":true}}'
-        ns.patch("pusher", "{\"spec\":{\"" + field + "\":true}}");
-        Condition suspended = ns.awaitCondition("pusher", "Suspended", "True", "Suspended");
+        kubectl().patch(pusher, "{\"spec\":{\"" + field + "\":true}}");
+        Condition suspended = awaitCondition(pusher, "Suspended", "True", "Suspended");
         assertThat(suspended.getMessage()).contains("spec." + field + " is true");
-        assertThat(ns.ready("pusher").getReason()).isEqualTo("Suspended");
+        assertThat(latest(pusher)).hasReason("Suspended");
 
-        ns.source().mergePatch(ConfigMap.class, ns.name(), "changed", "{\"data\":{\"v\":\"2\"}}");
-        clusters.client(TestClusters.LOCAL).configMaps().inNamespace(ns.name()).withName("deleted").delete();
-        ns.source().createConfigMap(ns.name(), "created", "v=1");
+        kubectl().mergePatch(ConfigMap.class, namespace, "changed", "{\"data\":{\"v\":\"2\"}}");
+        kubectl().deleteConfigMap(namespace, "deleted");
+        kubectl().createConfigMap(namespace, "created", "v=1");
         holdsFor(QUIET, () -> {
-            assertThat(ns.configMapIn(DESTINATION, "changed").getData()).containsEntry("v", "1");
-            assertThat(ns.configMapIn(DESTINATION, "deleted")).as("copy of a source deleted while suspended").isNotNull();
-            assertThat(ns.configMapIn(DESTINATION, "created")).as("copy of a source created while suspended").isNull();
+            assertThat(atDestination("changed").getData()).containsEntry("v", "1");
+            assertThat(atDestination("deleted")).as("copy of a source deleted while suspended").isNotNull();
+            assertThat(atDestination("created")).as("copy of a source created while suspended").isNull();
         });
 
-        ns.patch("pusher", "{\"spec\":{\"" + field + "\":false}}");
-        ns.awaitCondition("pusher", "Suspended", "False", "Active");
-        ns.awaitCopy(DESTINATION, "changed", copy -> hasData(copy, "v", "2"));
-        ns.awaitCopy(DESTINATION, "created", copy -> hasData(copy, "v", "1"));
-        ns.awaitNoCopy(DESTINATION, "deleted");
-        ns.awaitReady("pusher", "True", "Synced");
-        assertThat(ns.configMapIn(DESTINATION, "kept").getData()).containsEntry("v", "1");
+        kubectl().patch(pusher, "{\"spec\":{\"" + field + "\":false}}");
+        awaitCondition(pusher, "Suspended", "False", "Active");
+        awaitCopy(DESTINATION, namespace, "changed", copy -> hasData(copy, "v", "2"));
+        awaitCopy(DESTINATION, namespace, "created", copy -> hasData(copy, "v", "1"));
+        awaitNoCopy(DESTINATION, namespace, "deleted");
+        awaitReady(pusher, "Synced");
+        assertThat(atDestination("kept").getData()).containsEntry("v", "1");
         await().untilAsserted(() -> {
-            RuleStatus rule = ns.rule("pusher", "ConfigMap");
+            RuleStatus rule = ruleOf(latest(pusher), "ConfigMap");
             assertThat(rule.getSynced()).isEqualTo(3);
             assertThat(rule.getFailed()).isZero();
-            assertThat(ns.get("pusher").getStatus().getSummary()).isEqualTo("3/3");
+            assertThat(latest(pusher).getStatus().getSummary()).isEqualTo("3/3");
         });
     }
 
     /** suspend: false and suspended: true disagree: the KRMSyncer stays suspended, and says why, until they agree. */
     @Test
     void disagreeingSuspendFieldsStaySuspended() {
-        given("disagree");
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
-        ns.apply(ns.syncer("pusher", "dest", "suspend: false"));
-        ns.awaitReady("pusher", "True", "Synced");
-        ns.awaitCopy(DESTINATION, "app", copy -> hasData(copy, "v", "1"));
+        kubectl().createConfigMap(namespace, "app", "v=1");
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest").with("spec.suspend", false));
+        awaitReady(pusher, "Synced");
+        awaitCopy(DESTINATION, namespace, "app", copy -> hasData(copy, "v", "1"));
 
-        ns.patch("pusher", "{\"spec\":{\"suspended\":true}}");
-        Condition suspended = ns.awaitCondition("pusher", "Suspended", "True", "SuspendFieldsDisagree");
+        kubectl().patch(pusher, "{\"spec\":{\"suspended\":true}}");
+        Condition suspended = awaitCondition(pusher, "Suspended", "True", "SuspendFieldsDisagree");
         assertThat(suspended.getMessage()).contains("spec.suspend is false", "spec.suspended is true");
-        assertThat(ns.ready("pusher").getReason()).isEqualTo("Suspended");
-        ns.source().mergePatch(ConfigMap.class, ns.name(), "app", "{\"data\":{\"v\":\"2\"}}");
-        ns.source().createConfigMap(ns.name(), "new", "v=1");
+        assertThat(latest(pusher)).hasReason("Suspended");
+        kubectl().mergePatch(ConfigMap.class, namespace, "app", "{\"data\":{\"v\":\"2\"}}");
+        kubectl().createConfigMap(namespace, "new", "v=1");
         holdsFor(QUIET, () -> {
-            assertThat(ns.configMapIn(DESTINATION, "app").getData()).containsEntry("v", "1");
-            assertThat(ns.configMapIn(DESTINATION, "new")).isNull();
+            assertThat(atDestination("app").getData()).containsEntry("v", "1");
+            assertThat(atDestination("new")).isNull();
         });
 
         // Removing the alias leaves suspend: false.
-        ns.patch("pusher", "{\"spec\":{\"suspended\":null}}");
-        ns.awaitCondition("pusher", "Suspended", "False", "Active");
-        ns.awaitCopy(DESTINATION, "app", copy -> hasData(copy, "v", "2"));
-        ns.awaitCopy(DESTINATION, "new", copy -> hasData(copy, "v", "1"));
-        ns.awaitReady("pusher", "True", "Synced");
+        kubectl().patch(pusher, "{\"spec\":{\"suspended\":null}}");
+        awaitCondition(pusher, "Suspended", "False", "Active");
+        awaitCopy(DESTINATION, namespace, "app", copy -> hasData(copy, "v", "2"));
+        awaitCopy(DESTINATION, namespace, "new", copy -> hasData(copy, "v", "1"));
+        awaitReady(pusher, "Synced");
     }
 
     /**
@@ -146,72 +140,69 @@ class KRMSyncerLifecycleTest {
      */
     @Test
     void resumingWithNothingChangedWritesNothing() {
-        given("resume");
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
-        ns.source().createConfigMap(ns.name(), "app-settings", "v=1");
-        ns.apply(ns.syncer("pusher", "dest"));
-        ns.awaitReady("pusher", "True", "Synced");
-        ConfigMap before = ns.awaitCopy(DESTINATION, "app", copy -> hasData(copy, "v", "1"));
-        ns.awaitCopy(DESTINATION, "app-settings", copy -> hasData(copy, "v", "1"));
-        await().untilAsserted(() -> assertThat(ns.writesThrough("dest", httpPort)).as("the two creates").isEqualTo(2));
+        kubectl().createConfigMap(namespace, "app", "v=1");
+        kubectl().createConfigMap(namespace, "app-settings", "v=1");
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
+        awaitReady(pusher, "Synced");
+        ConfigMap before = awaitCopy(DESTINATION, namespace, "app", copy -> hasData(copy, "v", "1"));
+        awaitCopy(DESTINATION, namespace, "app-settings", copy -> hasData(copy, "v", "1"));
+        await().untilAsserted(() -> assertThat(writesThrough("dest")).as("the two creates").isEqualTo(2));
 
-        ns.patch("pusher", "{\"spec\":{\"suspend\":true}}");
-        ns.awaitCondition("pusher", "Suspended", "True", "Suspended");
-        ns.patch("pusher", "{\"spec\":{\"suspend\":false}}");
-        ns.awaitCondition("pusher", "Suspended", "False", "Active");
-        ns.awaitReady("pusher", "True", "Synced");
+        kubectl().patch(pusher, "{\"spec\":{\"suspend\":true}}");
+        awaitCondition(pusher, "Suspended", "True", "Suspended");
+        kubectl().patch(pusher, "{\"spec\":{\"suspend\":false}}");
+        awaitCondition(pusher, "Suspended", "False", "Active");
+        awaitReady(pusher, "Synced");
 
         holdsFor(Duration.ofSeconds(2), () -> {
-            ConfigMap after = ns.configMapIn(DESTINATION, "app");
+            ConfigMap after = atDestination("app");
             assertThat(after.getMetadata().getUid()).isEqualTo(before.getMetadata().getUid());
             assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
-            assertThat(ns.writesThrough("dest", httpPort)).isEqualTo(2);
+            assertThat(writesThrough("dest")).isEqualTo(2);
         });
-        assertThat(ns.rule("pusher", "ConfigMap").getSynced()).isEqualTo(2);
+        assertThat(ruleOf(latest(pusher), "ConfigMap").getSynced()).isEqualTo(2);
     }
 
     /** Replacing the kubeconfig in the Secret moves the destination, with nothing restarted. */
     @Test
     void rotatedSecretMovesTheDestination() {
-        ns = SyncerNamespace.create(clusters, "rotate");
-        ns.kubeconfigSecret("dest", "kubeconfig", clusters.kubeconfigContent("cluster3"));
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
-        ns.apply(ns.syncer("pusher", "dest"));
-        ns.awaitReady("pusher", "True", "Synced");
-        ns.awaitCopy("cluster3", "app", copy -> hasData(copy, "v", "1"));
-        assertThat(ns.get("pusher").getStatus().getDestination()).contains(":" + clusters.port("cluster3"));
-        assertThat(ns.configMapIn(DESTINATION, "app")).isNull();
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent("cluster3"));
+        kubectl().createConfigMap(namespace, "app", "v=1");
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
+        awaitReady(pusher, "Synced");
+        awaitCopy("cluster3", namespace, "app", copy -> hasData(copy, "v", "1"));
+        assertThat(latest(pusher).getStatus().getDestination()).contains(":" + clusters.port("cluster3"));
+        assertThat(atDestination("app")).isNull();
 
-        ns.kubeconfigSecret("dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
-        ns.awaitCopy(DESTINATION, "app", copy -> {
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+        awaitCopy(DESTINATION, namespace, "app", copy -> {
             hasData(copy, "v", "1");
             assertThat(copy.getMetadata().getAnnotations())
-                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ns.owner("pusher"));
+                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ownerOf("pusher"));
         });
-        await().untilAsserted(() -> assertThat(ns.get("pusher").getStatus().getDestination())
+        await().untilAsserted(() -> assertThat(latest(pusher).getStatus().getDestination())
                 .contains(":" + clusters.port(DESTINATION)));
-        ns.awaitReady("pusher", "True", "Synced");
+        awaitReady(pusher, "Synced");
 
         // From now on, changes go to the new destination only.
-        ns.source().createConfigMap(ns.name(), "later", "v=1");
-        ns.awaitCopy(DESTINATION, "later", copy -> hasData(copy, "v", "1"));
-        assertThat(ns.configMapIn("cluster3", "later")).isNull();
+        kubectl().createConfigMap(namespace, "later", "v=1");
+        awaitCopy(DESTINATION, namespace, "later", copy -> hasData(copy, "v", "1"));
+        assertThat(kubectl("cluster3").configMap(namespace, "later")).isNull();
     }
 
     /** deletionPolicy Retain, the default: deleting the KRMSyncer lets go of its copies, which stay. */
     @Test
     void deletingWithRetainLeavesTheCopies() {
-        given("retain");
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
-        ns.apply(ns.syncer("pusher", "dest"));
-        ns.awaitReady("pusher", "True", "Synced");
-        assertThat(ns.get("pusher").getSpec().getDeletionPolicy()).isEqualTo(DeletionPolicy.Retain);
-        ns.awaitCopy(DESTINATION, "app", copy -> hasData(copy, "v", "1"));
+        kubectl().createConfigMap(namespace, "app", "v=1");
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
+        awaitReady(pusher, "Synced");
+        assertThat(latest(pusher).getSpec().getDeletionPolicy()).isEqualTo(DeletionPolicy.Retain);
+        awaitCopy(DESTINATION, namespace, "app", copy -> hasData(copy, "v", "1"));
 
-        ns.delete("pusher");
-        await().atMost(Duration.ofSeconds(10)).until(() -> ns.get("pusher") == null);
+        kubectl().delete(pusher);
+        await().atMost(Duration.ofSeconds(10)).until(() -> latest(pusher) == null);
         holdsFor(Duration.ofSeconds(2), () -> {
-            ConfigMap copy = ns.configMapIn(DESTINATION, "app");
+            ConfigMap copy = atDestination("app");
             assertThat(copy).isNotNull();
             assertThat(copy.getData()).containsEntry("v", "1");
         });
@@ -223,49 +214,33 @@ class KRMSyncerLifecycleTest {
      */
     @Test
     void deletingWithDeleteRemovesExactlyItsCopies() {
-        given("delete");
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
-        ns.source().createConfigMap(ns.name(), "app-settings", "v=1");
+        kubectl().createConfigMap(namespace, "app", "v=1");
+        kubectl().createConfigMap(namespace, "app-settings", "v=1");
         // Another KRMSyncer pushes ConfigMaps of a second namespace into the same destination namespace.
-        String other = ns.name() + "-other";
-        ns.source().createNamespace(other);
-        ns.source().createConfigMap(other, "other-app", "v=1");
-        ns.apply("""
-                apiVersion: syncer.gkelabs.io/v1alpha1
-                kind: KRMSyncer
-                metadata:
-                  name: other
-                spec:
-                  rules:
-                    - version: v1
-                      kind: ConfigMap
-                      namespaces: [%s]
-                  destination:
-                    namespace: %s
-                    clusterConfig:
-                      kubeConfigSecretRef: {name: dest}
-                """.formatted(other, ns.name()));
-        ns.apply(ns.syncer("pusher", "dest", "deletionPolicy: Delete"));
-        ns.awaitReady("pusher", "True", "Synced");
-        ns.awaitReady("other", "True", "Synced");
-        ns.awaitCopy(DESTINATION, "app", copy -> hasData(copy, "v", "1"));
-        ns.awaitCopy(DESTINATION, "app-settings", copy -> hasData(copy, "v", "1"));
-        ns.awaitCopy(DESTINATION, "other-app", copy -> assertThat(copy.getMetadata().getAnnotations())
-                .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ns.owner("other")));
+        String otherNamespace = namespace("other");
+        kubectl().createConfigMap(otherNamespace, "other-app", "v=1");
+        KRMSyncer other = apply(krmSyncer("other", "dest").with("spec.rules[0].namespaces", List.of(otherNamespace))
+                .with("spec.destination.namespace", namespace));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest").with("spec.deletionPolicy", "Delete"));
+        awaitReady(pusher, "Synced");
+        awaitReady(other, "Synced");
+        awaitCopy(DESTINATION, namespace, "app", copy -> hasData(copy, "v", "1"));
+        awaitCopy(DESTINATION, namespace, "app-settings", copy -> hasData(copy, "v", "1"));
+        awaitCopy(DESTINATION, namespace, "other-app", copy -> assertThat(copy.getMetadata().getAnnotations())
+                .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ownerOf("other")));
         // kubectl --kubeconfig cluster4.kubeconfig create configmap users-own -n NS
-        clusters.client(DESTINATION).configMaps().inNamespace(ns.name()).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("users-own").endMetadata().addToData("v", "mine").build()).create();
+        kubectl(DESTINATION).createConfigMap(namespace, "users-own", "v=mine");
 
-        ns.delete("pusher");
-        await().atMost(Duration.ofSeconds(10)).until(() -> ns.get("pusher") == null);
-        ns.awaitNoCopy(DESTINATION, "app");
-        ns.awaitNoCopy(DESTINATION, "app-settings");
-        holdsFor(Duration.ofSeconds(2), () -> assertThat(ns.configMapsIn(DESTINATION))
+        kubectl().delete(pusher);
+        await().atMost(Duration.ofSeconds(10)).until(() -> latest(pusher) == null);
+        awaitNoCopy(DESTINATION, namespace, "app");
+        awaitNoCopy(DESTINATION, namespace, "app-settings");
+        holdsFor(Duration.ofSeconds(2), () -> assertThat(kubectl(DESTINATION).configMaps(namespace))
                 .extracting(copy -> copy.getMetadata().getName()).contains("users-own", "other-app")
                 .doesNotContain("app", "app-settings"));
-        assertThat(ns.configMapIn(DESTINATION, "users-own").getData()).containsEntry("v", "mine");
-        assertThat(ns.source().configMap(ns.name(), "app")).as("the source stays").isNotNull();
-        ns.awaitReady("other", "True", "Synced");
+        assertThat(atDestination("users-own").getData()).containsEntry("v", "mine");
+        assertThat(kubectl().configMap(namespace, "app")).as("the source stays").isNotNull();
+        awaitReady(other, "Synced");
     }
 
     /**
@@ -274,40 +249,39 @@ class KRMSyncerLifecycleTest {
      */
     @Test
     void twoSyncersOfOneObjectDoNotFight() {
-        given("fight");
-        ns.source().createConfigMap(ns.name(), "shared", "v=1");
-        ns.apply(ns.syncer("first", "dest"));
-        ns.awaitReady("first", "True", "Synced");
-        ConfigMap copy = ns.awaitCopy(DESTINATION, "shared", c -> hasData(c, "v", "1"));
+        kubectl().createConfigMap(namespace, "shared", "v=1");
+        KRMSyncer first = apply(krmSyncer("first", "dest"));
+        awaitReady(first, "Synced");
+        ConfigMap copy = awaitCopy(DESTINATION, namespace, "shared", c -> hasData(c, "v", "1"));
 
-        ns.apply(ns.syncer("second", "dest"));
-        Condition ready = ns.awaitReady("second", "False", "Conflict");
-        assertThat(ready.getMessage()).contains(ns.owner("first"));
-        RuleStatus rule = ns.rule("second", "ConfigMap");
+        KRMSyncer second = apply(krmSyncer("second", "dest"));
+        Condition ready = awaitNotReady(second, "Conflict");
+        assertThat(ready.getMessage()).contains(ownerOf("first"));
+        RuleStatus rule = ruleOf(latest(second), "ConfigMap");
         assertThat(rule.getSynced()).isZero();
         assertThat(rule.getFailed()).isEqualTo(1);
         assertThat(rule.getReason()).isEqualTo("Conflict");
-        assertThat(rule.getLastError()).contains("managed by another krm-sync owner", ns.owner("first"));
-        assertThat(ns.awaitWarning("second", "Conflict").getMessage()).contains(ns.owner("first"));
+        assertThat(rule.getLastError()).contains("managed by another krm-sync owner", ownerOf("first"));
+        assertThat(awaitWarning(second, "Conflict").getMessage()).contains(ownerOf("first"));
         holdsFor(QUIET, () -> {
-            ConfigMap now = ns.configMapIn(DESTINATION, "shared");
+            ConfigMap now = atDestination("shared");
             assertThat(now.getMetadata().getAnnotations())
-                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ns.owner("first"));
+                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ownerOf("first"));
             assertThat(now.getMetadata().getResourceVersion()).isEqualTo(copy.getMetadata().getResourceVersion());
         });
-        assertThat(ns.ready("first").getReason()).isEqualTo("Synced");
+        assertThat(latest(first)).hasReason("Synced");
 
         // A change at the source is carried once, by the first, and then the copy is quiet again.
-        ns.source().mergePatch(ConfigMap.class, ns.name(), "shared", "{\"data\":{\"v\":\"2\"}}");
-        ConfigMap changed = ns.awaitCopy(DESTINATION, "shared", c -> hasData(c, "v", "2"));
+        kubectl().mergePatch(ConfigMap.class, namespace, "shared", "{\"data\":{\"v\":\"2\"}}");
+        ConfigMap changed = awaitCopy(DESTINATION, namespace, "shared", c -> hasData(c, "v", "2"));
         holdsFor(QUIET, () -> {
-            ConfigMap now = ns.configMapIn(DESTINATION, "shared");
+            ConfigMap now = atDestination("shared");
             assertThat(now.getMetadata().getAnnotations())
-                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ns.owner("first"));
+                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ownerOf("first"));
             assertThat(now.getMetadata().getResourceVersion()).isEqualTo(changed.getMetadata().getResourceVersion());
         });
-        assertThat(ns.ready("second").getReason()).isEqualTo("Conflict");
-        assertThat(ns.ready("first").getReason()).isEqualTo("Synced");
+        assertThat(latest(second)).hasReason("Conflict");
+        assertThat(latest(first)).hasReason("Synced");
     }
 
     /**
@@ -316,38 +290,34 @@ class KRMSyncerLifecycleTest {
      */
     @Test
     void conflictPolicyDecidesAboutAnUnmanagedObject() {
-        given("policy");
         // kubectl --kubeconfig cluster4.kubeconfig create namespace NS; kubectl create configmap app -n NS
-        clusters.client(DESTINATION).namespaces().resource(new NamespaceBuilder().withNewMetadata()
-                .withName(ns.name()).endMetadata().build()).create();
-        ConfigMap users = clusters.client(DESTINATION).configMaps().inNamespace(ns.name()).resource(
-                new ConfigMapBuilder().withNewMetadata().withName("app").endMetadata().addToData("v", "users").build())
-                .create();
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
+        kubectl(DESTINATION).createNamespace(namespace);
+        ConfigMap users = kubectl(DESTINATION).createConfigMap(namespace, "app", "v=users");
+        kubectl().createConfigMap(namespace, "app", "v=1");
 
-        ns.apply(ns.syncer("pusher", "dest"));
-        Condition ready = ns.awaitReady("pusher", "False", "Conflict");
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
+        Condition ready = awaitNotReady(pusher, "Conflict");
         assertThat(ready.getMessage()).contains("not created by krm-sync", "conflictPolicy Skip");
-        RuleStatus rule = ns.rule("pusher", "ConfigMap");
+        RuleStatus rule = ruleOf(latest(pusher), "ConfigMap");
         assertThat(rule.getFailed()).isEqualTo(1);
         assertThat(rule.getSynced()).isZero();
         assertThat(rule.getLastError()).contains("not created by krm-sync");
-        ns.awaitWarning("pusher", "Conflict");
+        awaitWarning(pusher, "Conflict");
         holdsFor(Duration.ofSeconds(2), () -> {
-            ConfigMap live = ns.configMapIn(DESTINATION, "app");
+            ConfigMap live = atDestination("app");
             assertThat(live.getData()).containsEntry("v", "users");
             assertThat(live.getMetadata().getResourceVersion()).isEqualTo(users.getMetadata().getResourceVersion());
             assertThat(TrackingMetadata.ownerKey(live)).isEmpty();
         });
 
-        ns.patch("pusher", "{\"spec\":{\"conflictPolicy\":\"Overwrite\"}}");
-        ns.awaitCopy(DESTINATION, "app", copy -> {
+        kubectl().patch(pusher, "{\"spec\":{\"conflictPolicy\":\"Overwrite\"}}");
+        awaitCopy(DESTINATION, namespace, "app", copy -> {
             hasData(copy, "v", "1");
             assertThat(copy.getMetadata().getAnnotations())
-                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ns.owner("pusher"));
+                    .containsEntry(TrackingMetadata.OWNER_ANNOTATION, ownerOf("pusher"));
         });
-        ns.awaitReady("pusher", "True", "Synced");
-        await().untilAsserted(() -> assertThat(ns.rule("pusher", "ConfigMap").getFailed()).isZero());
+        awaitReady(pusher, "Synced");
+        await().untilAsserted(() -> assertThat(ruleOf(latest(pusher), "ConfigMap").getFailed()).isZero());
     }
 
     /**
@@ -356,42 +326,49 @@ class KRMSyncerLifecycleTest {
      */
     @Test
     void metricsShowEachKRMSyncersReadinessUntilItIsDeleted() {
-        given("gauges");
-        ns.source().createConfigMap(ns.name(), "app", "v=1");
-        ns.apply(ns.syncer("pusher", "dest"));
-        ns.apply(ns.syncer("lost", "missing"));
-        ns.awaitReady("pusher", "True", "Synced");
-        ns.awaitReady("lost", "False", "SecretNotFound");
-        Map<String, String> pusher = gaugeLabels("pusher");
+        kubectl().createConfigMap(namespace, "app", "v=1");
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest"));
+        KRMSyncer lost = apply(krmSyncer("lost", "missing"));
+        awaitReady(pusher, "Synced");
+        awaitNotReady(lost, "SecretNotFound");
+        Map<String, String> gauges = gaugeLabels("pusher");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Scrape scrape = scrape();
-            assertThat(scrape.value(SYNCER_READY, pusher)).contains(1.0);
-            assertThat(scrape.value(SYNCER_LAST_SYNC, pusher)).get(DOUBLE).isCloseTo(
-                    Scrape.timestampSeconds(ns.get("pusher").getStatus().getLastSyncTime()), within(0.001));
+            assertThat(scrape.value(SYNCER_READY, gauges)).contains(1.0);
+            assertThat(scrape.value(SYNCER_LAST_SYNC, gauges)).get(DOUBLE).isCloseTo(
+                    Scrape.timestampSeconds(latest(pusher).getStatus().getLastSyncTime()), within(0.001));
             assertThat(scrape.value(SYNCER_READY, gaugeLabels("lost"))).contains(0.0);
         });
 
-        String lastSyncTime = ns.get("pusher").getStatus().getLastSyncTime();
-        double lastReady = scrape().value(SYNCER_LAST_READY, pusher).orElseThrow();
+        String lastSyncTime = latest(pusher).getStatus().getLastSyncTime();
+        double lastReady = scrape().value(SYNCER_LAST_READY, gauges).orElseThrow();
         // A synced KRMSyncer is looked at again every retry interval (2 s in tests), with nothing to write.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape().value(SYNCER_LAST_READY, pusher))
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape().value(SYNCER_LAST_READY, gauges))
                 .get(DOUBLE).isGreaterThan(lastReady));
-        assertThat(ns.get("pusher").getStatus().getLastSyncTime()).isEqualTo(lastSyncTime);
+        assertThat(latest(pusher).getStatus().getLastSyncTime()).isEqualTo(lastSyncTime);
 
-        ns.delete("pusher");
+        kubectl().delete(pusher);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Scrape scrape = scrape();
-            assertThat(scrape.value(SYNCER_READY, pusher)).isEmpty();
-            assertThat(scrape.value(SYNCER_LAST_SYNC, pusher)).isEmpty();
-            assertThat(scrape.value(SYNCER_LAST_READY, pusher)).isEmpty();
+            assertThat(scrape.value(SYNCER_READY, gauges)).isEmpty();
+            assertThat(scrape.value(SYNCER_LAST_SYNC, gauges)).isEmpty();
+            assertThat(scrape.value(SYNCER_LAST_READY, gauges)).isEmpty();
         });
     }
 
     private Map<String, String> gaugeLabels(String syncer) {
-        return Map.of("reconciler", KRMSyncerReconciler.NAME, "namespace", ns.name(), "name", syncer);
+        return Map.of("reconciler", KRMSyncerReconciler.NAME, "namespace", namespace, "name", syncer);
     }
 
-    private Scrape scrape() {
-        return Scrape.of(new OperatorEndpoints(httpPort));
+    /**
+     * {@code curl localhost:PORT/q/metrics}: how many copies the KRMSyncers of this test's namespace wrote (created,
+     * updated, recreated, deleted) through the kubeconfig Secret {@code secret}, whose metric cluster label is
+     * NAMESPACE/SECRET.
+     */
+    private long writesThrough(String secret) {
+        return (long) scrape().samples("krm_sync_copy_writes_total").stream()
+                .filter(sample -> (namespace + "/" + secret).equals(sample.labels().get("cluster"))
+                        && KRMSyncerReconciler.NAME.equals(sample.labels().get("reconciler")))
+                .mapToDouble(Scrape.Sample::value).sum();
     }
 }

@@ -1,17 +1,16 @@
 package io.krmsync.krmsyncer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static io.krmsync.testing.Eventually.eventually;
+import static io.krmsync.testing.KrmSyncAssertions.assertThat;
+import static io.krmsync.testing.KrmSyncAssertions.ruleOf;
 
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -23,29 +22,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.testing.Kubectl;
-import io.krmsync.testing.TestClusters;
+import io.krmsync.testing.Manifest;
+import io.krmsync.testing.OperatorTest;
 import io.quarkus.arc.ClientProxy;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * What a KRMSyncer's rules select and how the copies land: custom resources and their status, cluster-scoped kinds,
  * namespace mapping, rules changed at runtime, objects that are never copied as they are, and an invalid rule next to
- * a good one. cluster1 is the local cluster, every KRMSyncer here pushes to cluster4; each test has namespaces of its
- * own, since all tests share the clusters.
+ * a good one. cluster1 is the local cluster, every KRMSyncer here pushes to cluster4.
  */
 @QuarkusTest
-@WithTestResource(TestClusters.class)
-class KRMSyncerRulesTest {
+class KRMSyncerRulesTest extends OperatorTest {
 
     private static final String DESTINATION = "cluster4";
     private static final String KUBECONFIG_SECRET = "cluster4-kubeconfig";
-    private static final String TO_CLUSTER4 = """
-            destination:
-              clusterConfig:
-                kubeConfigSecretRef:
-                  name: cluster4-kubeconfig
-            """;
 
     private static final ResourceDefinitionContext WIDGETS = new ResourceDefinitionContext.Builder()
             .withGroup("example.krm-sync.io").withVersion("v1").withKind("Widget").withPlural("widgets")
@@ -54,36 +45,32 @@ class KRMSyncerRulesTest {
             .withGroup("example.krm-sync.io").withVersion("v1").withKind("Gadget").withPlural("gadgets")
             .withNamespaced(false).build();
 
-    TestClusters clusters;
-
-    @AfterEach
-    void deleteSyncers() {
-        new KRMSyncers(clusters.client("cluster1")).deleteAll();
-    }
-
     @Inject
     KRMSyncerReconciler reconciler;
+
+    /** kubectl create secret generic cluster4-kubeconfig --from-file=kubeconfig=cluster4.kubeconfig */
+    @BeforeEach
+    void destinationKubeconfig() {
+        kubectl().applySecret(namespace, KUBECONFIG_SECRET, "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+    }
 
     // 1. Custom resources
 
     @Test
     void customResourcesAreSyncedWithTheirStatusWhenSyncStatusIsOn() {
         installCrd(WIDGETS, "Namespaced");
-        String ns = "rules-widgets-status";
-        applySyncer(ns, "widgets", """
-                syncStatus: true
-                rules:
-                  - {group: example.krm-sync.io, version: v1, kind: Widget, namespaces: [%s]}
-                """.formatted(ns));
+        KRMSyncer widgets = apply(syncer("widgets", """
+                - {group: example.krm-sync.io, version: v1, kind: Widget, namespaces: [%s]}
+                """.formatted(namespace)).with("spec.syncStatus", true));
 
         // kubectl apply -f widget.yaml, then a controller in cluster1 reports on it through /status
-        apply(widget(ns, "blue", 3));
-        local().genericKubernetesResources(WIDGETS).inNamespace(ns).withName("blue")
+        apply(widget(namespace, "blue", 3));
+        local().genericKubernetesResources(WIDGETS).inNamespace(namespace).withName("blue")
                 .editStatus(widget -> withStatus(widget, Map.of("phase", "Ready", "observedGeneration", 1)));
 
         // cluster4's Widget CRD has a status subresource too: the copy's status can only come through /status.
         eventually().untilAsserted(() -> {
-            GenericKubernetesResource copy = widgetAtDestination(ns, "blue");
+            GenericKubernetesResource copy = widgetAtDestination(namespace, "blue");
             assertThat(copy).isNotNull();
             assertThat(copy.<Object> get("spec", "size")).isEqualTo(3);
             assertThat(copy.getMetadata().getAnnotations())
@@ -93,43 +80,41 @@ class KRMSyncerRulesTest {
         });
 
         // kubectl edit widget blue: a new generation, reported again by the controller
-        editSpec(ns, "blue", 4);
-        local().genericKubernetesResources(WIDGETS).inNamespace(ns).withName("blue")
+        editSpec(namespace, "blue", 4);
+        local().genericKubernetesResources(WIDGETS).inNamespace(namespace).withName("blue")
                 .editStatus(widget -> withStatus(widget, Map.of("phase", "Resizing", "observedGeneration", 2)));
         eventually().untilAsserted(() -> {
-            GenericKubernetesResource copy = widgetAtDestination(ns, "blue");
+            GenericKubernetesResource copy = widgetAtDestination(namespace, "blue");
             assertThat(copy.<Object> get("spec", "size")).isEqualTo(4);
             assertThat(copy.getMetadata().getAnnotations())
                     .containsEntry(TrackingMetadata.SOURCE_GENERATION_ANNOTATION, "2");
             assertThat(copy.<Object> get("status", "phase")).isEqualTo("Resizing");
             assertThat(copy.<Object> get("status", "observedGeneration")).isEqualTo(2);
         });
-        assertThat(syncers().rule(ns, "widgets", "Widget").getSynced()).isEqualTo(1);
+        assertThat(ruleOf(latest(widgets), "Widget").getSynced()).isEqualTo(1);
     }
 
     @Test
     void customResourcesAreSyncedWithoutTheirStatusWhenSyncStatusIsOff() {
         installCrd(WIDGETS, "Namespaced");
-        String ns = "rules-widgets-no-status";
-        applySyncer(ns, "widgets", """
-                rules:
-                  - {group: example.krm-sync.io, version: v1, kind: Widget, namespaces: [%s]}
-                """.formatted(ns));
+        apply(syncer("widgets", """
+                - {group: example.krm-sync.io, version: v1, kind: Widget, namespaces: [%s]}
+                """.formatted(namespace)));
 
-        apply(widget(ns, "green", 1));
-        local().genericKubernetesResources(WIDGETS).inNamespace(ns).withName("green")
+        apply(widget(namespace, "green", 1));
+        local().genericKubernetesResources(WIDGETS).inNamespace(namespace).withName("green")
                 .editStatus(widget -> withStatus(widget, Map.of("phase", "Ready")));
         // A later spec change: once the copy shows it, the pass has also seen the status written before it.
-        editSpec(ns, "green", 2);
+        editSpec(namespace, "green", 2);
 
         eventually().untilAsserted(() -> {
-            GenericKubernetesResource copy = widgetAtDestination(ns, "green");
+            GenericKubernetesResource copy = widgetAtDestination(namespace, "green");
             assertThat(copy).isNotNull();
             assertThat(copy.<Object> get("spec", "size")).isEqualTo(2);
             assertThat(copy.getMetadata().getAnnotations())
                     .containsEntry(TrackingMetadata.SOURCE_GENERATION_ANNOTATION, "2");
         });
-        assertThat(widgetAtDestination(ns, "green").getAdditionalProperties()).doesNotContainKey("status");
+        assertThat(widgetAtDestination(namespace, "green").getAdditionalProperties()).doesNotContainKey("status");
     }
 
     // 2. Cluster-scoped kinds
@@ -137,17 +122,11 @@ class KRMSyncerRulesTest {
     @Test
     void clusterScopedObjectsLandClusterScopedWhateverTheNamespaces() {
         installCrd(GADGETS, "Cluster");
-        String ns = "rules-cluster-scoped";
+        String mapped = namespace + "-mapped";
         // Both the rule's namespaces and the namespace mapping only mean something for namespaced kinds.
-        applySyncer(ns, "gadgets", """
-                rules:
-                  - {group: example.krm-sync.io, version: v1, kind: Gadget, namespaces: [%s]}
-                destination:
-                  namespace: rules-cluster-scoped-mapped
-                  clusterConfig:
-                    kubeConfigSecretRef:
-                      name: cluster4-kubeconfig
-                """.formatted(ns));
+        KRMSyncer gadgets = apply(syncer("gadgets", """
+                - {group: example.krm-sync.io, version: v1, kind: Gadget, namespaces: [%s]}
+                """.formatted(namespace)).with("spec.destination.namespace", mapped));
 
         apply(gadget("rules-gadget-lamp", "on"));
         apply(gadget("rules-gadget-fan", "off"));
@@ -158,95 +137,81 @@ class KRMSyncerRulesTest {
                 assertThat(copy).as(name).isNotNull();
                 assertThat(copy.getMetadata().getNamespace()).as(name).isNull();
             }
-            RuleStatus rule = syncers().rule(ns, "gadgets", "Gadget");
+            RuleStatus rule = ruleOf(latest(gadgets), "Gadget");
             assertThat(rule.getSynced()).isEqualTo(2);
             assertThat(rule.getFailed()).isZero();
         });
         assertThat(destination().genericKubernetesResources(GADGETS).withName("rules-gadget-lamp").get()
                 .<Object> get("spec", "power")).isEqualTo("on");
-        assertThat(destination().namespaces().withName("rules-cluster-scoped-mapped").get()).isNull();
+        assertThat(target().hasNamespace(mapped)).isFalse();
     }
 
     // 3. Namespace mapping
 
     @Test
     void namespaceMappingPutsEveryCopyInOneNamespaceAndMovesThemWhenChanged() {
-        String ns = "rules-mapping";
-        String team = "rules-mapping-team";
-        applySyncer(ns, "mapped", """
-                rules:
-                  - {version: v1, kind: ConfigMap, namespaces: [%s]}
-                destination:
-                  namespace: rules-mapping-first
-                  clusterConfig:
-                    kubeConfigSecretRef:
-                      name: cluster4-kubeconfig
-                """.formatted(team));
-        source().createNamespace(team);
-        source().createConfigMap(team, "settings", "color=blue");
+        String first = namespace + "-first";
+        String second = namespace + "-second";
+        String team = namespace("team");
+        KRMSyncer mapped = apply(syncer("mapped", """
+                - {version: v1, kind: ConfigMap, namespaces: [%s]}
+                """.formatted(team)).with("spec.destination.namespace", first));
+        kubectl().createConfigMap(team, "settings", "color=blue");
 
         eventually().untilAsserted(() -> {
-            assertThat(target().configMap("rules-mapping-first", "settings")).isNotNull()
+            assertThat(target().configMap(first, "settings")).isNotNull()
                     .extracting(ConfigMap::getData).isEqualTo(Map.of("color", "blue"));
-            assertThat(destination().namespaces().withName("rules-mapping-first").get()).isNotNull();
+            assertThat(target().hasNamespace(first)).isTrue();
         });
         assertThat(target().configMap(team, "settings")).isNull();
 
-        // kubectl edit krmsyncer mapped: spec.destination.namespace rules-mapping-second
-        syncers().edit(ns, "mapped", spec -> spec.getDestination().setNamespace("rules-mapping-second"));
+        // kubectl edit krmsyncer mapped: spec.destination.namespace NAMESPACE-second
+        kubectl().edit(mapped, syncer -> syncer.getSpec().getDestination().setNamespace(second));
         eventually().untilAsserted(() -> {
-            assertThat(target().configMap("rules-mapping-second", "settings")).isNotNull()
+            assertThat(target().configMap(second, "settings")).isNotNull()
                     .extracting(ConfigMap::getData).isEqualTo(Map.of("color", "blue"));
-            assertThat(target().configMap("rules-mapping-first", "settings")).isNull();
+            assertThat(target().configMap(first, "settings")).isNull();
         });
     }
 
     @Test
     void sameNameInTwoMappedNamespacesIsReportedAndTheCopyStaysWithItsFirstSource() {
-        String ns = "rules-collision";
-        String red = "rules-collision-red";
-        String blue = "rules-collision-blue";
-        source().createNamespace(red);
-        source().createNamespace(blue);
+        String red = namespace("red");
+        String blue = namespace("blue");
+        String collisions = namespace + "-target";
         // Two already there when the KRMSyncer starts: the older one is synced.
-        source().createConfigMap(blue, "quotas", "team=blue");
-        source().createConfigMap(red, "quotas", "team=red");
-        applySyncer(ns, "mapped", """
-                rules:
-                  - {version: v1, kind: ConfigMap, namespaces: [%s, %s]}
-                destination:
-                  namespace: rules-collision-target
-                  clusterConfig:
-                    kubeConfigSecretRef:
-                      name: cluster4-kubeconfig
-                """.formatted(red, blue));
-        eventually().untilAsserted(() -> assertThat(target().configMap("rules-collision-target", "quotas")).isNotNull());
+        kubectl().createConfigMap(blue, "quotas", "team=blue");
+        kubectl().createConfigMap(red, "quotas", "team=red");
+        KRMSyncer mapped = apply(syncer("mapped", """
+                - {version: v1, kind: ConfigMap, namespaces: [%s, %s]}
+                """.formatted(red, blue)).with("spec.destination.namespace", collisions));
+        eventually().untilAsserted(() -> assertThat(target().configMap(collisions, "quotas")).isNotNull());
         // Then one name first created in each namespace, so that whichever namespace the operator looks at first, one
         // of the two collisions below comes second in that order.
-        source().createConfigMap(red, "settings", "team=red");
-        source().createConfigMap(blue, "limits", "team=blue");
+        kubectl().createConfigMap(red, "settings", "team=red");
+        kubectl().createConfigMap(blue, "limits", "team=blue");
         eventually().untilAsserted(() -> {
-            assertThat(target().configMap("rules-collision-target", "settings")).isNotNull();
-            assertThat(target().configMap("rules-collision-target", "limits")).isNotNull();
+            assertThat(target().configMap(collisions, "settings")).isNotNull();
+            assertThat(target().configMap(collisions, "limits")).isNotNull();
         });
 
-        source().createConfigMap(blue, "settings", "team=blue");
-        source().createConfigMap(red, "limits", "team=red");
+        kubectl().createConfigMap(blue, "settings", "team=blue");
+        kubectl().createConfigMap(red, "limits", "team=red");
         eventually().untilAsserted(() -> {
-            RuleStatus rule = syncers().rule(ns, "mapped", "ConfigMap");
+            RuleStatus rule = ruleOf(latest(mapped), "ConfigMap");
             assertThat(rule.getReason()).isEqualTo("NameCollision");
             assertThat(rule.getFailed()).isEqualTo(3);
             assertThat(rule.getSynced()).isEqualTo(3);
-            assertThat(rule.getLastError()).contains("would both be rules-collision-target/");
+            assertThat(rule.getLastError()).contains("would both be " + collisions + "/");
         });
-        assertThat(syncers().ready(ns, "mapped").getStatus()).isEqualTo("False");
-        assertCopiedFrom(target().configMap("rules-collision-target", "settings"), red);
-        assertCopiedFrom(target().configMap("rules-collision-target", "limits"), blue);
-        assertCopiedFrom(target().configMap("rules-collision-target", "quotas"), blue);
+        assertThat(latest(mapped)).isNotReady();
+        assertCopiedFrom(target().configMap(collisions, "settings"), red);
+        assertCopiedFrom(target().configMap(collisions, "limits"), blue);
+        assertCopiedFrom(target().configMap(collisions, "quotas"), blue);
     }
 
     private static void assertCopiedFrom(ConfigMap copy, String namespace) {
-        String team = namespace.substring("rules-collision-".length());
+        String team = namespace.substring(namespace.lastIndexOf('-') + 1);
         assertThat(copy.getData()).as(copy.getMetadata().getName()).isEqualTo(Map.of("team", team));
         assertThat(copy.getMetadata().getAnnotations()).containsEntry(TrackingMetadata.SOURCE_ANNOTATION,
                 "cluster1/" + namespace + "/" + copy.getMetadata().getName());
@@ -256,40 +221,37 @@ class KRMSyncerRulesTest {
 
     @Test
     void ruleAddedAtRuntimeSyncsItsKindAndRemovingItDeletesTheCopiesAndTheWatch() throws Exception {
-        String ns = "rules-runtime";
-        String apps = "rules-runtime-apps";
-        applySyncer(ns, "runtime", """
-                rules:
-                  - {version: v1, kind: ConfigMap, namespaces: [%s]}
-                """.formatted(apps));
-        source().createNamespace(apps);
-        source().createConfigMap(apps, "first", "k=v");
+        String apps = namespace("apps");
+        KRMSyncer runtime = apply(syncer("runtime", """
+                - {version: v1, kind: ConfigMap, namespaces: [%s]}
+                """.formatted(apps)));
+        kubectl().createConfigMap(apps, "first", "k=v");
         eventually().untilAsserted(() -> assertThat(target().configMap(apps, "first")).isNotNull());
-        syncers().awaitReady(ns, "runtime", "Synced");
+        awaitReady(runtime, "Synced");
         assertThat(sourceWatchesIn(apps)).containsExactly("ConfigMap.v1 in namespace " + apps);
 
         // A Secret that no rule selects yet
         createSecret(apps, "api-key", "Opaque", Map.of());
-        syncers().edit(ns, "runtime", spec -> spec.getRules().add(new SyncRule("", "v1", "Secret", List.of(apps))));
+        kubectl().edit(runtime, syncer -> syncer.getSpec().getRules().add(new SyncRule("", "v1", "Secret", List.of(apps))));
         eventually().untilAsserted(() -> {
             assertThat(target().secret(apps, "api-key")).isNotNull();
-            assertThat(syncers().rule(ns, "runtime", "Secret")).isNotNull()
+            assertThat(ruleOf(latest(runtime), "Secret")).isNotNull()
                     .extracting(RuleStatus::getSynced).isEqualTo(1);
         });
         assertThat(sourceWatchesIn(apps)).containsExactlyInAnyOrder("ConfigMap.v1 in namespace " + apps,
                 "Secret.v1 in namespace " + apps);
 
         // kubectl edit krmsyncer runtime: the Secret rule removed
-        syncers().edit(ns, "runtime", spec -> spec.getRules().removeIf(rule -> "Secret".equals(rule.getKind())));
+        kubectl().edit(runtime, syncer -> syncer.getSpec().getRules().removeIf(rule -> "Secret".equals(rule.getKind())));
         eventually().untilAsserted(() -> {
             assertThat(target().secret(apps, "api-key")).isNull();
-            assertThat(syncers().rule(ns, "runtime", "Secret")).isNull();
+            assertThat(ruleOf(latest(runtime), "Secret")).isNull();
         });
         assertThat(sourceWatchesIn(apps)).containsExactly("ConfigMap.v1 in namespace " + apps);
 
         // A new Secret is not copied; the ConfigMap created after it is, which shows a pass ran since.
         createSecret(apps, "api-key-2", "Opaque", Map.of());
-        source().createConfigMap(apps, "second", "k=v");
+        kubectl().createConfigMap(apps, "second", "k=v");
         eventually().untilAsserted(() -> assertThat(target().configMap(apps, "second")).isNotNull());
         assertThat(target().secret(apps, "api-key-2")).isNull();
         assertThat(target().configMap(apps, "first")).isNotNull();
@@ -299,38 +261,32 @@ class KRMSyncerRulesTest {
 
     @Test
     void serviceAccountTokensAreSkippedAndCounted() {
-        String ns = "rules-tokens";
-        String apps = "rules-tokens-apps";
-        applySyncer(ns, "secrets", """
-                rules:
-                  - {version: v1, kind: Secret, namespaces: [%s]}
-                """.formatted(apps));
-        source().createNamespace(apps);
+        String apps = namespace("apps");
+        KRMSyncer secrets = apply(syncer("secrets", """
+                - {version: v1, kind: Secret, namespaces: [%s]}
+                """.formatted(apps)));
         createSecret(apps, "builder-token", "kubernetes.io/service-account-token",
                 Map.of("kubernetes.io/service-account.name", "builder"));
         createSecret(apps, "db-password", "Opaque", Map.of());
 
         eventually().untilAsserted(() -> {
             assertThat(target().secret(apps, "db-password")).isNotNull();
-            RuleStatus rule = syncers().rule(ns, "secrets", "Secret");
+            RuleStatus rule = ruleOf(latest(secrets), "Secret");
             assertThat(rule.getSynced()).isEqualTo(1);
             assertThat(rule.getSkipped()).isEqualTo(1);
             assertThat(rule.getFailed()).isZero();
         });
         assertThat(target().secret(apps, "builder-token")).isNull();
-        assertThat(syncers().ready(ns, "secrets").getStatus()).isEqualTo("True");
+        assertThat(latest(secrets)).isReady();
     }
 
     @Test
     void serviceClusterIpsStayInTheSourceCluster() {
-        String ns = "rules-services";
-        String apps = "rules-services-apps";
-        applySyncer(ns, "services", """
-                rules:
-                  - {version: v1, kind: Service, namespaces: [%s]}
-                """.formatted(apps));
-        source().createNamespace(apps);
-        source().apply("""
+        String apps = namespace("apps");
+        apply(syncer("services", """
+                - {version: v1, kind: Service, namespaces: [%s]}
+                """.formatted(apps)));
+        kubectl().apply("""
                 apiVersion: v1
                 kind: Service
                 metadata:
@@ -358,14 +314,11 @@ class KRMSyncerRulesTest {
 
     @Test
     void immutableConfigMapWhoseDataChangesIsRecreatedAtTheDestination() {
-        String ns = "rules-immutable";
-        String apps = "rules-immutable-apps";
-        applySyncer(ns, "configmaps", """
-                rules:
-                  - {version: v1, kind: ConfigMap, namespaces: [%s]}
-                """.formatted(apps));
-        source().createNamespace(apps);
-        source().apply("""
+        String apps = namespace("apps");
+        apply(syncer("configmaps", """
+                - {version: v1, kind: ConfigMap, namespaces: [%s]}
+                """.formatted(apps)));
+        kubectl().apply("""
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
@@ -397,24 +350,21 @@ class KRMSyncerRulesTest {
 
     @Test
     void invalidRuleFailsAloneWhileTheOtherRulesKeepSyncing() {
-        String ns = "rules-invalid";
-        String apps = "rules-invalid-apps";
-        applySyncer(ns, "mixed", """
-                rules:
-                  - {group: nope.example.com, version: v1, kind: Nope}
-                  - {version: v1, kind: ConfigMap, namespaces: [%s]}
-                """.formatted(apps));
-        source().createNamespace(apps);
-        source().createConfigMap(apps, "still-synced", "k=v");
+        String apps = namespace("apps");
+        KRMSyncer mixed = apply(syncer("mixed", """
+                - {group: nope.example.com, version: v1, kind: Nope}
+                - {version: v1, kind: ConfigMap, namespaces: [%s]}
+                """.formatted(apps)));
+        kubectl().createConfigMap(apps, "still-synced", "k=v");
 
         eventually().untilAsserted(() -> assertThat(target().configMap(apps, "still-synced")).isNotNull());
-        Condition ready = syncers().awaitReady(ns, "mixed", "RuleInvalid");
+        Condition ready = awaitNotReady(mixed, "RuleInvalid");
         assertThat(ready.getStatus()).isEqualTo("False");
-        RuleStatus invalid = syncers().rule(ns, "mixed", "Nope");
+        RuleStatus invalid = ruleOf(latest(mixed), "Nope");
         assertThat(invalid.getReason()).isEqualTo("RuleInvalid");
         assertThat(invalid.getLastError()).contains("nope.example.com/v1");
         eventually().untilAsserted(() -> {
-            RuleStatus configMaps = syncers().rule(ns, "mixed", "ConfigMap");
+            RuleStatus configMaps = ruleOf(latest(mixed), "ConfigMap");
             assertThat(configMaps.getSynced()).isEqualTo(1);
             assertThat(configMaps.getReason()).isNull();
         });
@@ -430,44 +380,17 @@ class KRMSyncerRulesTest {
 
     // Steps
 
-    private static ConditionFactory eventually() {
-        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100));
-    }
-
-    private KubernetesClient local() {
-        return clusters.client(TestClusters.LOCAL);
-    }
-
     private KubernetesClient destination() {
         return clusters.client(DESTINATION);
     }
 
-    private Kubectl source() {
-        return clusters.kubectl(TestClusters.LOCAL);
-    }
-
     private Kubectl target() {
-        return clusters.kubectl(DESTINATION);
+        return kubectl(DESTINATION);
     }
 
-    private KRMSyncers syncers() {
-        return new KRMSyncers(local());
-    }
-
-    /**
-     * The KRMSyncer's namespace, the Secret with cluster4's kubeconfig in it, then the KRMSyncer with this spec; a spec
-     * without a destination gets cluster4 with no namespace mapping.
-     */
-    private void applySyncer(String namespace, String name, String spec) {
-        source().createNamespace(namespace);
-        syncers().kubeconfigSecret(namespace, KUBECONFIG_SECRET, "kubeconfig", clusters.kubeconfigContent(DESTINATION));
-        syncers().apply(namespace, """
-                apiVersion: syncer.gkelabs.io/v1alpha1
-                kind: KRMSyncer
-                metadata:
-                  name: %s
-                spec:
-                %s""".formatted(name, (spec.contains("destination:") ? spec : spec + TO_CLUSTER4).indent(2)));
+    /** The KRMSyncer sample named NAME in this test's namespace, with these rules, pushing to cluster4. */
+    private Manifest<KRMSyncer> syncer(String name, String rules) {
+        return krmSyncer(name, KUBECONFIG_SECRET).withYaml("spec.rules", rules);
     }
 
     /** kubectl apply -f crd.yaml in both clusters: the destination must serve the kind too. */
@@ -490,7 +413,7 @@ class KRMSyncerRulesTest {
                         openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
                 """.formatted(kind.getPlural(), kind.getGroup(), kind.getGroup(), scope, kind.getKind(),
                 kind.getPlural(), kind.getKind().toLowerCase(), kind.getKind(), kind.getVersion());
-        for (String cluster : List.of(TestClusters.LOCAL, DESTINATION)) {
+        for (String cluster : List.of(LOCAL, DESTINATION)) {
             clusters.client(cluster).resource(crd).createOr(existing -> existing.update());
         }
     }

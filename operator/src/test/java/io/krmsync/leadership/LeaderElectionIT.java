@@ -31,8 +31,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.krmsync.configmapsyncer.ConfigMapSyncer;
-import io.krmsync.sandbox.SandboxApiServer;
+import io.krmsync.testing.InMemoryCluster;
+import io.krmsync.testing.Manifest;
 import io.krmsync.testing.OperatorEndpoints;
 
 /**
@@ -59,18 +59,18 @@ class LeaderElectionIT {
             """;
     private static final Pattern SAMPLE = Pattern.compile("^(\\w+)(?:\\{[^}]*})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
 
-    private final SandboxApiServer server = new SandboxApiServer("local", 0);
-    private final SandboxApiServer provider = new SandboxApiServer("provider", 0);
     private final List<Replica> replicas = new ArrayList<>();
+    private InMemoryCluster local;
+    private InMemoryCluster provider;
     private KubernetesClient client;
 
     @BeforeEach
     void startClusterAndTwoReplicas() throws IOException {
         assertThat(Optional.ofNullable(System.getProperty("native.image.path")).map(Path::of).orElse(JAR))
                 .as("the packaged operator (./mvnw verify packages it before this test)").exists();
-        server.start();
-        client = server.createClient();
-        for (String namespace : List.of("default", "kube-system", OPERATOR_NAMESPACE, "team-a")) {
+        local = InMemoryCluster.start("local", 0);
+        client = local.client();
+        for (String namespace : List.of(OPERATOR_NAMESPACE, "team-a")) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
                     .build()).create();
         }
@@ -81,61 +81,42 @@ class LeaderElectionIT {
                         CustomResourceDefinition.class)).create();
             }
         }
-        provider.start();
-        try (KubernetesClient providerClient = provider.createClient()) {
-            providerClient.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("kube-system")
-                    .endMetadata().build()).create();
-        }
+        provider = InMemoryCluster.start("provider", 0);
         Files.createDirectories(LOGS);
         Path providerKubeconfig = Files.writeString(LOGS.resolve("provider.kubeconfig"), provider.kubeconfig());
-        replicas.add(Replica.start("replica-a", server.url(), providerKubeconfig));
-        replicas.add(Replica.start("replica-b", server.url(), providerKubeconfig));
+        replicas.add(Replica.start("replica-a", local.url(), providerKubeconfig));
+        replicas.add(Replica.start("replica-b", local.url(), providerKubeconfig));
     }
 
     @AfterEach
     void stop() {
         replicas.forEach(Replica::kill);
-        if (client != null) {
-            client.close();
+        for (InMemoryCluster cluster : new InMemoryCluster[] { local, provider }) {
+            if (cluster != null) {
+                cluster.close();
+            }
         }
-        server.stop();
-        provider.stop();
     }
 
     @Test
     void onlyTheLeaderWritesAndTheStandbyTakesOverWhenTheLeaderDies() {
-        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+        Replica leader = awaitLeaderAndStandbyReady();
         Replica standby = other(leader);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
-            assertThat(standby.endpoints().get("/q/health/ready").statusCode()).as("standby ready").isEqualTo(200);
-            assertThat(leader.endpoints().get("/q/health/ready").statusCode()).as("leader ready").isEqualTo(200);
-        });
 
         client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("app-config").endMetadata().withData(Map.of("key", "v1")).build()).create();
-        client.resource(client.getKubernetesSerialization().unmarshal("""
-                apiVersion: config.example.com/v1alpha1
-                kind: ConfigMapSyncer
-                metadata:
-                  name: app-config
-                  namespace: default
-                spec:
-                  sourceNamespace: default
-                  sourceConfigMap: app-config
-                  targetNamespaces: [team-a]
-                """, ConfigMapSyncer.class)).create();
+        client.resource(Manifest.configMapSyncerSample().with("spec.targetNamespaces", List.of("team-a")).object())
+                .create();
         await().atMost(Duration.ofSeconds(30)).until(() -> copyValue().filter("v1"::equals).isPresent());
 
         // PropagationReconciler deletes copies outside reconciliations too (source deleted, periodic sweep).
         client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("shared-settings").addToLabels("example.io/propagate", "true").endMetadata()
                 .withData(Map.of("key", "v1")).build()).create();
-        try (KubernetesClient providerClient = provider.createClient()) {
-            var propagated = providerClient.configMaps().inNamespace("default").withName("shared-settings");
-            await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() != null);
-            client.configMaps().inNamespace("default").withName("shared-settings").delete();
-            await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() == null);
-        }
+        var propagated = provider.client().configMaps().inNamespace("default").withName("shared-settings");
+        await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() != null);
+        client.configMaps().inNamespace("default").withName("shared-settings").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> propagated.get() == null);
 
         // Both replicas read a refused cluster kubeconfig Secret; only the leader reports it.
         client.secrets().inNamespace(OPERATOR_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
@@ -168,10 +149,7 @@ class LeaderElectionIT {
      */
     @Test
     void aLeaderThatLosesItsLeaseExits() {
-        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
-        // A replica can take the Lease before its HTTP server listens: the standby must answer before it is asked.
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
-                other(leader).endpoints().get("/q/health/ready").statusCode()).as("standby ready").isEqualTo(200));
+        Replica leader = awaitLeaderAndStandbyReady();
 
         // The leader renews every retry period: an edit may meet a newer resourceVersion (409) and is tried again.
         await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(KubernetesClientException.class).until(() -> {
@@ -184,6 +162,20 @@ class LeaderElectionIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !leader.process().isAlive());
         assertThat(leader.process().exitValue()).as("exit code of the replica that lost its Lease").isEqualTo(1);
         assertThat(metric(other(leader), "krm_sync_leader")).as("the standby does not lead a held Lease").isZero();
+    }
+
+    /**
+     * The Lease holder, once both replicas serve HTTP: a replica can win the Lease before its HTTP server is up, and a
+     * standby still starting refuses the connections the tests make to it.
+     */
+    private Replica awaitLeaderAndStandbyReady() {
+        Replica leader = await().atMost(Duration.ofSeconds(60)).until(this::leaseHolder, Optional::isPresent).get();
+        Replica standby = other(leader);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(standby.endpoints().get("/q/health/ready").statusCode()).as("standby ready").isEqualTo(200);
+            assertThat(leader.endpoints().get("/q/health/ready").statusCode()).as("leader ready").isEqualTo(200);
+        });
+        return leader;
     }
 
     private long eventsAbout(String name) {

@@ -1,23 +1,19 @@
 package io.krmsync.packaging;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static io.krmsync.testing.Eventually.eventually;
+import static io.krmsync.testing.KrmSyncAssertions.assertThat;
 
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Map;
+import java.util.List;
 
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.krmsyncer.KRMSyncer;
+import io.krmsync.testing.Manifest;
 import io.krmsync.testing.OperatorEndpoints;
 import io.krmsync.testing.TestClusters;
 import io.quarkus.test.common.WithTestResource;
@@ -42,14 +38,14 @@ class PackagedOperatorIT {
     URL operator;
 
     /** Up to a minute, retried also on exceptions: status is absent until the first reconciliation writes it. */
-    private static ConditionFactory eventually() {
-        return await().atMost(STARTUP_AND_SYNC).ignoreExceptions();
+    private static ConditionFactory afterStartup() {
+        return eventually(STARTUP_AND_SYNC).ignoreExceptions();
     }
 
     @Test
     void readyWithEveryProviderReachable() {
         OperatorEndpoints endpoints = new OperatorEndpoints(operator.getPort());
-        eventually().untilAsserted(() -> {
+        afterStartup().untilAsserted(() -> {
             assertThat(endpoints.get("/q/health/ready").statusCode()).isEqualTo(200);
             assertThat(endpoints.health()).contains("\"cluster2\": \"reachable\"", "\"cluster3\": \"reachable\"");
         });
@@ -61,84 +57,52 @@ class PackagedOperatorIT {
         kubectl.createNamespace("dev");
         kubectl.createNamespace("staging");
         kubectl.createConfigMap("default", "test-config", "key1=value1", "key2=value2");
-        kubectl.apply("""
-                apiVersion: config.example.com/v1alpha1
-                kind: ConfigMapSyncer
-                metadata:
-                  name: test-syncer
-                  namespace: default
-                spec:
-                  sourceNamespace: default
-                  sourceConfigMap: test-config
-                  targetNamespaces: [dev, staging]
-                """, ConfigMapSyncer.class);
+        ConfigMapSyncer syncer = kubectl.apply(Manifest.integrationTestSyncer());
 
-        eventually().untilAsserted(() -> {
+        afterStartup().untilAsserted(() -> {
             assertThat(kubectl.configMap("staging", "test-config")).isNotNull();
-            assertThat(kubectl.syncer("default", "test-syncer").getStatus().getSyncedNamespaces())
+            assertThat(kubectl.get(syncer).getStatus().getSyncedNamespaces())
                     .containsExactly("dev", "staging");
         });
         kubectl.mergePatch(ConfigMap.class, "default", "test-config", "{\"data\":{\"key1\":\"updated-value\"}}");
-        eventually().untilAsserted(() -> assertThat(kubectl.configMap("dev", "test-config").getData())
+        afterStartup().untilAsserted(() -> assertThat(kubectl.configMap("dev", "test-config").getData())
                 .containsEntry("key1", "updated-value"));
-        kubectl.deleteSyncer("default", "test-syncer");
-        eventually().untilAsserted(() -> {
+        kubectl.delete(syncer);
+        afterStartup().untilAsserted(() -> {
             assertThat(kubectl.configMap("dev", "test-config")).isNull();
-            assertThat(kubectl.syncer("default", "test-syncer")).isNull();
+            assertThat(kubectl.get(syncer)).isNull();
         });
     }
 
     @Test
-    void propagationPushesLabelledConfigMapsToEveryProvider() throws Exception {
-        clusters.client(TestClusters.LOCAL).resource(clusters.client(TestClusters.LOCAL).getKubernetesSerialization()
-                .unmarshal(Files.readString(Path.of("..", "kubernetes", "samples", "example-cm.yaml")), ConfigMap.class))
-                .create();
+    void propagationPushesLabelledConfigMapsToEveryProvider() {
+        clusters.kubectl(TestClusters.LOCAL).apply(Manifest.propagatedConfigMapSample());
         for (String provider : TestClusters.PROVIDERS) {
-            eventually().untilAsserted(() -> assertThat(
+            afterStartup().untilAsserted(() -> assertThat(
                     clusters.kubectl(provider).configMap("default", "example-configmap")).isNotNull());
         }
         clusters.kubectl(TestClusters.LOCAL).mergePatch(ConfigMap.class, "default", "example-configmap",
                 "{\"data\": {\"hello\": \"brian\"}}");
-        eventually().untilAsserted(() -> assertThat(
+        afterStartup().untilAsserted(() -> assertThat(
                 clusters.kubectl("cluster3").configMap("default", "example-configmap").getData())
                 .containsEntry("hello", "brian"));
     }
 
     @Test
     void krmSyncerPushesToTheClusterOfItsKubeconfigSecret() {
-        var active = clusters.client(TestClusters.LOCAL);
-        clusters.kubectl(TestClusters.LOCAL).createNamespace("team-a");
-        String kubeconfig = clusters.kubeconfigContent("cluster2");
-        active.secrets().inNamespace("team-a").resource(new SecretBuilder().withNewMetadata()
-                .withName("destination-kubeconfig").endMetadata()
-                .withData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))))
-                .build()).create();
-        clusters.kubectl(TestClusters.LOCAL).apply("""
-                apiVersion: syncer.gkelabs.io/v1alpha1
-                kind: KRMSyncer
-                metadata:
-                  name: configmap-sync
-                  namespace: team-a
-                spec:
-                  suspend: false
-                  rules:
-                    - group: ""
-                      version: "v1"
-                      kind: "ConfigMap"
-                      namespaces: ["team-a"]
-                  destination:
-                    clusterConfig:
-                      kubeConfigSecretRef:
-                        name: "destination-kubeconfig"
-                """, KRMSyncer.class);
-        clusters.kubectl(TestClusters.LOCAL).createConfigMap("team-a", "test-sync-data", "key=value1");
+        var kubectl = clusters.kubectl(TestClusters.LOCAL);
+        kubectl.createNamespace("team-a");
+        kubectl.applySecret("team-a", "destination-kubeconfig", "kubeconfig", clusters.kubeconfigContent("cluster2"));
+        // test-syncer.yaml, in a namespace of its own
+        KRMSyncer applied = kubectl.apply(Manifest.krmSyncerSample().inNamespace("team-a")
+                .with("spec.rules[0].namespaces", List.of("team-a")));
+        kubectl.createConfigMap("team-a", "test-sync-data", "key=value1");
 
-        eventually().untilAsserted(() -> {
+        afterStartup().untilAsserted(() -> {
             assertThat(clusters.kubectl("cluster2").configMap("team-a", "test-sync-data")).isNotNull();
-            KRMSyncer syncer = active.resources(KRMSyncer.class).inNamespace("team-a").withName("configmap-sync").get();
+            KRMSyncer syncer = kubectl.get(applied);
             assertThat(syncer.getStatus().getSummary()).isEqualTo("1/1");
-            assertThat(syncer.getStatus().getConditions())
-                    .anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+            assertThat(syncer).isReady();
         });
     }
 }

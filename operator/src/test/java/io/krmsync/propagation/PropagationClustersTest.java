@@ -1,6 +1,6 @@
 package io.krmsync.propagation;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.krmsync.testing.KrmSyncAssertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -20,8 +19,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.testing.OperatorEndpoints;
+import io.krmsync.testing.OperatorTest;
 import io.krmsync.testing.TestClusters;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -29,15 +28,9 @@ import io.quarkus.test.junit.QuarkusTest;
  * not become clusters. cluster4 runs from the start but is in no source until a test adds it.
  */
 @QuarkusTest
-@WithTestResource(TestClusters.class)
-class PropagationClustersTest {
+class PropagationClustersTest extends OperatorTest {
 
-    private static final String SECRET_NAMESPACE = "krm-sync-system";
-
-    TestClusters clusters;
-
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
+    private static final String SECRET_NAMESPACE = TestClusters.OPERATOR_NAMESPACE;
 
     @Test
     void aKubeconfigFileDroppedIntoTheDirectoryAddsAClusterChangingItRebuildsItRemovingItRemovesIt() throws Exception {
@@ -57,7 +50,7 @@ class PropagationClustersTest {
         updateSource("dir-test", "v3");
         awaitValue("cluster2", "dir-test", "v3");
         // A removed cluster is no longer written; its copies stay as they were.
-        assertThat(clusters.kubectl("cluster4").configMap("default", "dir-test").getData()).containsEntry("k", "v2");
+        assertThat(kubectl("cluster4").configMap(namespace, "dir-test").getData()).containsEntry("k", "v2");
     }
 
     /** A copy left behind in a cluster (its source deleted while the cluster was away) goes as the cluster is added. */
@@ -65,10 +58,11 @@ class PropagationClustersTest {
     void aClusterAddedLaterIsSweptOfCopiesWhoseSourceIsGone() throws Exception {
         labelled("sweep-template", "v1");
         awaitValue("cluster2", "sweep-template", "v1");
-        ConfigMap template = clusters.kubectl("cluster2").configMap("default", "sweep-template");
+        ConfigMap template = kubectl("cluster2").configMap(namespace, "sweep-template");
         Map<String, String> annotations = new HashMap<>(template.getMetadata().getAnnotations());
-        annotations.put(TrackingMetadata.SOURCE_ANNOTATION, "cluster1/default/left-behind");
-        clusters.client("cluster4").configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        annotations.put(TrackingMetadata.SOURCE_ANNOTATION, "cluster1/" + namespace + "/left-behind");
+        kubectl("cluster4").createNamespace(namespace);
+        clusters.client("cluster4").configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName("left-behind")
                         .withLabels(template.getMetadata().getLabels()).withAnnotations(annotations).build())
                 .withData(Map.of("k", "v")).build()).create();
@@ -79,7 +73,7 @@ class PropagationClustersTest {
             awaitValue("cluster4", "sweep-template", "v1");
             // Sooner than the periodic sweep (15 s): the new cluster is swept once its copies are listed.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                    clusters.kubectl("cluster4").configMap("default", "left-behind")).isNull());
+                    kubectl("cluster4").configMap(namespace, "left-behind")).isNull());
         } finally {
             Files.delete(file);
             await().untilAsserted(() -> assertThat(health()).doesNotContain("\"cluster4\""));
@@ -88,9 +82,9 @@ class PropagationClustersTest {
 
     @Test
     void aLabelledSecretAddsAClusterChangingItRebuildsItDeletingItRemovesIt() {
-        clusters.kubectl(TestClusters.LOCAL).createNamespace(SECRET_NAMESPACE);
+        kubectl().createNamespace(SECRET_NAMESPACE);
         labelled("secret-test", "v1");
-        KubernetesClient local = clusters.client(TestClusters.LOCAL);
+        KubernetesClient local = local();
 
         local.secrets().inNamespace(SECRET_NAMESPACE).resource(kubeconfigSecret("cluster4",
                 clusters.kubeconfigContent("cluster4"))).create();
@@ -105,7 +99,7 @@ class PropagationClustersTest {
         await().untilAsserted(() -> assertThat(health()).doesNotContain("\"cluster4\""));
         updateSource("secret-test", "v3");
         awaitValue("cluster2", "secret-test", "v3");
-        assertThat(clusters.kubectl("cluster4").configMap("default", "secret-test").getData()).containsEntry("k", "v2");
+        assertThat(kubectl("cluster4").configMap(namespace, "secret-test").getData()).containsEntry("k", "v2");
     }
 
     @Test
@@ -155,7 +149,7 @@ class PropagationClustersTest {
             awaitValue("cluster2", "despite-bad-kubeconfigs", "v1");
             awaitValue("cluster3", "despite-bad-kubeconfigs", "v1");
             // The duplicate did not replace cluster2's client: cluster4 got nothing.
-            assertThat(clusters.kubectl("cluster4").configMap("default", "despite-bad-kubeconfigs")).isNull();
+            assertThat(kubectl("cluster4").configMap(namespace, "despite-bad-kubeconfigs")).isNull();
         } finally {
             for (String file : bad.keySet()) {
                 Files.deleteIfExists(dir.resolve(file));
@@ -166,8 +160,8 @@ class PropagationClustersTest {
 
     @Test
     void aRefusedKubeconfigSecretGetsAWarningEvent() {
-        clusters.kubectl(TestClusters.LOCAL).createNamespace(SECRET_NAMESPACE);
-        KubernetesClient local = clusters.client(TestClusters.LOCAL);
+        kubectl().createNamespace(SECRET_NAMESPACE);
+        KubernetesClient local = local();
         local.secrets().inNamespace(SECRET_NAMESPACE).resource(kubeconfigSecret("with-exec", kubeconfig(
                 "http://127.0.0.1:1", "user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: get-token")))
                 .create();
@@ -192,8 +186,8 @@ class PropagationClustersTest {
         clusters.stop("cluster3");
         try {
             await().untilAsserted(() -> assertThat(health()).contains("\"cluster3\": \"unreachable since"));
-            assertThat(new OperatorEndpoints(port).metrics()).contains("krm_sync_cluster_reachable{cluster=\"cluster3\"} 0.0");
-            assertThat(new OperatorEndpoints(port).get("/q/health/ready").statusCode()).isEqualTo(200);
+            assertThat(operator().metrics()).contains("krm_sync_cluster_reachable{cluster=\"cluster3\"} 0.0");
+            assertThat(operator().get("/q/health/ready").statusCode()).isEqualTo(200);
 
             labelled("during-outage", "v1");
             updateSource("before-outage", "v2");
@@ -210,27 +204,27 @@ class PropagationClustersTest {
     }
 
     private void labelled(String name, String value) {
-        clusters.client(TestClusters.LOCAL).configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        local().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName(name).withLabels(Map.of("example.io/propagate", "true"))
                         .build())
                 .withData(Map.of("k", value)).build()).create();
     }
 
     private void updateSource(String name, String value) {
-        clusters.kubectl(TestClusters.LOCAL).mergePatch(ConfigMap.class, "default", name,
+        kubectl().mergePatch(ConfigMap.class, namespace, name,
                 "{\"data\":{\"k\":\"" + value + "\"}}");
     }
 
     private void awaitValue(String cluster, String name, String value) {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            ConfigMap copy = clusters.kubectl(cluster).configMap("default", name);
+            ConfigMap copy = kubectl(cluster).configMap(namespace, name);
             assertThat(copy).as("%s in %s", name, cluster).isNotNull();
             assertThat(copy.getData()).as("%s in %s", name, cluster).containsEntry("k", value);
         });
     }
 
     private String health() {
-        return new OperatorEndpoints(port).health();
+        return operator().health();
     }
 
     private static Secret kubeconfigSecret(String name, String kubeconfig) {

@@ -1,6 +1,6 @@
 package io.krmsync.propagation;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.krmsync.testing.KrmSyncAssertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.util.Map;
@@ -11,8 +11,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.krmsync.sync.TrackingMetadata;
-import io.krmsync.testing.TestClusters;
-import io.quarkus.test.common.WithTestResource;
+import io.krmsync.testing.OperatorTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -20,8 +19,7 @@ import io.quarkus.test.junit.TestProfile;
 /** {@code krm-sync.propagation.conflict-policy=Overwrite}: a provider object krm-sync did not create is taken over. */
 @QuarkusTest
 @TestProfile(PropagationTakeOverTest.Overwrite.class)
-@WithTestResource(TestClusters.class)
-class PropagationTakeOverTest {
+class PropagationTakeOverTest extends OperatorTest {
 
     public static class Overwrite implements QuarkusTestProfile {
         @Override
@@ -30,19 +28,18 @@ class PropagationTakeOverTest {
         }
     }
 
-    TestClusters clusters;
-
     @Test
     void anUnmanagedObjectOfTheSameNameIsTakenOver() {
-        clusters.kubectl("cluster2").createConfigMap("default", "taken-over", "mine=yes");
+        kubectl("cluster2").createNamespace(namespace);
+        kubectl("cluster2").createConfigMap(namespace, "taken-over", "mine=yes");
 
-        clusters.client(TestClusters.LOCAL).configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        local().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName("taken-over")
                         .withLabels(Map.of("example.io/propagate", "true")).build())
                 .withData(Map.of("k", "from-cluster1")).build()).create();
 
         await().untilAsserted(() -> {
-            ConfigMap copy = clusters.kubectl("cluster2").configMap("default", "taken-over");
+            ConfigMap copy = kubectl("cluster2").configMap(namespace, "taken-over");
             assertThat(copy.getData()).containsExactlyEntriesOf(Map.of("k", "from-cluster1"));
             assertThat(copy.getMetadata().getLabels()).containsEntry(TrackingMetadata.MANAGED_BY_LABEL, "propagation");
         });

@@ -8,24 +8,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.krmsync.sandbox.SandboxApiServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Several in-memory clusters for one test class, as in seed 000: {@code cluster1} is the local cluster (the
- * operator's own client points at it) and is also listed among the providers, as the seed's run command does;
- * {@code cluster2} and {@code cluster3} are providers given by kubeconfig files; {@code clusters.d} is the watched
- * kubeconfig directory, empty at start. Inject with a field of this type.
+ * The in-memory clusters of the operator tests, as in the README's walkthroughs: {@code cluster1} is the local cluster
+ * (the operator's own client points at it) and is also listed among the providers, as the command-line flags of the
+ * walkthrough do; {@code cluster2} and {@code cluster3} are providers given by kubeconfig files; {@code cluster4} runs
+ * in no source until a test adds it; {@code clusters.d} is the watched kubeconfig directory, empty at start. Every
+ * {@link OperatorTest} has these, so one operator, started once, serves them all. Inject with a field of this type.
  */
 public class TestClusters implements QuarkusTestResourceLifecycleManager {
 
     public static final String LOCAL = "cluster1";
     public static final List<String> PROVIDERS = List.of("cluster2", "cluster3");
+    /** Where the operator reads cluster kubeconfig Secrets, as the Deployment's namespace in production. */
+    public static final String OPERATOR_NAMESPACE = "krm-sync-system";
 
-    private final Map<String, SandboxApiServer> servers = new LinkedHashMap<>();
-    private final Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+    private final Map<String, InMemoryCluster> clusters = new LinkedHashMap<>();
     private Path directory;
 
     @Override
@@ -42,7 +43,7 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
         String flagged = String.join(",", List.of(kubeconfig(LOCAL).toString(), kubeconfig("cluster2").toString(),
                 kubeconfig("cluster3").toString()));
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("quarkus.kubernetes-client.api-server-url", servers.get(LOCAL).url());
+        properties.put("quarkus.kubernetes-client.api-server-url", clusters.get(LOCAL).url());
         properties.put("krm-sync.local-cluster.name", LOCAL);
         properties.put("krm-sync.clusters.provider-kubeconfigs", flagged);
         properties.put("krm-sync.clusters.directory", watchedDirectory().toString());
@@ -51,7 +52,7 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
         properties.put("krm-sync.clusters.max-reconnect-interval", "2s");
         properties.put("krm-sync.clusters.client.connect-timeout", "1s");
         properties.put("krm-sync.clusters.client.retry-backoff-limit", "0");
-        properties.put("krm-sync.clusters.secrets.namespace", "krm-sync-system");
+        properties.put("krm-sync.clusters.secrets.namespace", OPERATOR_NAMESPACE);
         // Longer than the tests' waits for event-driven deletes, so that those never pass thanks to a sweep.
         properties.put("krm-sync.propagation.sweep-interval", "15s");
         properties.put("krm-sync.propagation.retry-interval", "1s");
@@ -61,8 +62,7 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-        clients.values().forEach(KubernetesClient::close);
-        servers.values().forEach(SandboxApiServer::stop);
+        clusters.values().forEach(InMemoryCluster::close);
     }
 
     @Override
@@ -72,7 +72,7 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
 
     /** A client for a cluster, as {@code kubectl --kubeconfig ./NAME.kubeconfig}. */
     public KubernetesClient client(String name) {
-        return clients.get(name);
+        return clusters.get(name).client();
     }
 
     public Kubectl kubectl(String name) {
@@ -84,7 +84,17 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
     }
 
     public String kubeconfigContent(String name) {
-        return servers.get(name).kubeconfig();
+        return clusters.get(name).kubeconfig();
+    }
+
+    /** The cluster's API server, to make it refuse requests: {@code apiServer(NAME).expect()}. */
+    public SandboxApiServer apiServer(String name) {
+        return clusters.get(name).server();
+    }
+
+    /** Every running cluster answers every request itself again. */
+    public void clearExpectations() {
+        clusters.values().forEach(cluster -> cluster.server().clearExpectations());
     }
 
     public Path watchedDirectory() {
@@ -93,8 +103,7 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
 
     /** Stops a cluster's API server: it becomes unreachable. */
     public void stop(String name) {
-        clients.remove(name).close();
-        servers.remove(name).stop();
+        clusters.remove(name).close();
     }
 
     /** Starts a stopped cluster again on its old port, empty, as a cluster rebuilt from scratch. */
@@ -103,20 +112,14 @@ public class TestClusters implements QuarkusTestResourceLifecycleManager {
     }
 
     public int port(String name) {
-        return servers.get(name).port();
+        return clusters.get(name).port();
     }
 
     private void start(String name, int port) {
-        SandboxApiServer server = new SandboxApiServer(name, port);
-        server.start();
-        server.create("/api/v1/namespaces", new NamespaceBuilder().withNewMetadata().withName("kube-system")
-                .endMetadata().build());
-        server.create("/api/v1/namespaces", new NamespaceBuilder().withNewMetadata().withName("default")
-                .endMetadata().build());
-        servers.put(name, server);
-        clients.put(name, server.createClient());
+        InMemoryCluster cluster = InMemoryCluster.start(name, port);
+        clusters.put(name, cluster);
         try {
-            Files.writeString(kubeconfig(name), server.kubeconfig());
+            Files.writeString(kubeconfig(name), cluster.kubeconfig());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
