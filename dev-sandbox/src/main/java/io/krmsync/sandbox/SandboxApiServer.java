@@ -35,6 +35,7 @@ public final class SandboxApiServer {
     private final String name;
     private final int requestedPort;
     private final Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
+    private final Map<RequestLine, RecordedRequest> racingRequests = new ConcurrentHashMap<>();
     private KubernetesMockServer server;
     private SandboxDispatcher dispatcher;
 
@@ -53,8 +54,9 @@ public final class SandboxApiServer {
         // where stop() can always release it.
         MockWebServer webServer = new MockWebServer();
         dispatcher = new SandboxDispatcher();
+        Dispatcher front = racersFirst(racingRequests, expectationsFirst(expectations, dispatcher));
         server = new KubernetesMockServer(new Context(), webServer, new HashMap<>(),
-                forgetfulDispatcher(webServer, expectationsFirst(expectations, dispatcher)), false);
+                forgetfulDispatcher(webServer, front), false);
         try {
             server.start(InetAddress.getLoopbackAddress(), requestedPort);
         } catch (RuntimeException e) {
@@ -139,9 +141,34 @@ public final class SandboxApiServer {
         return new MockServerExpectationImpl(expectations, new Context());
     }
 
-    /** Drops every canned answer set with {@link #expect()}. */
+    /**
+     * A race for tests: just before this server handles the next request with this method and path (without query),
+     * it handles a DELETE of {@code deletedPath}, as if another client's delete had reached it a moment earlier. A
+     * test can so put a delete exactly between an operator's read of an object and its next write of it (a
+     * reconciliation's status write), which real clients hit only by chance. Dropped by {@link #clearExpectations()},
+     * used or not.
+     */
+    public void deleteJustBefore(HttpMethod method, String path, String deletedPath) {
+        racingRequest(method, path, new RecordedRequest("HTTP/1.1", HttpMethod.DELETE, deletedPath,
+                Headers.builder().build(), new Buffer()));
+    }
+
+    /** The same race as {@link #deleteJustBefore}, with a JSON merge patch of {@code patchedPath} instead. */
+    public void mergePatchJustBefore(HttpMethod method, String path, String patchedPath, String mergePatch) {
+        racingRequest(method, path, new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, patchedPath,
+                Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+                new Buffer(mergePatch.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private void racingRequest(HttpMethod method, String path, RecordedRequest racer) {
+        running();
+        racingRequests.put(new RequestLine(method, path), racer);
+    }
+
+    /** Drops every canned answer set with {@link #expect()} and every race set up ({@link #deleteJustBefore}, ...). */
     public void clearExpectations() {
         expectations.clear();
+        racingRequests.clear();
     }
 
     private KubernetesMockServer running() {
@@ -161,6 +188,30 @@ public final class SandboxApiServer {
                 Queue<ServerResponse> answers = expectations.isEmpty() ? null
                         : expectations.get(new SimpleRequest(request.method(), request.getPath()));
                 return answers != null && !answers.isEmpty() ? expected.dispatch(request) : delegate.dispatch(request);
+            }
+        };
+    }
+
+    private record RequestLine(HttpMethod method, String path) {
+
+        static RequestLine of(RecordedRequest request) {
+            String path = request.getPath();
+            int query = path.indexOf('?');
+            return new RequestLine(request.method(), query < 0 ? path : path.substring(0, query));
+        }
+    }
+
+    /** A request that a race was set up for comes after the racing request, which is dispatched the same way. */
+    private static Dispatcher racersFirst(Map<RequestLine, RecordedRequest> racingRequests, Dispatcher delegate) {
+        return new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                RecordedRequest racer = racingRequests.isEmpty() ? null
+                        : racingRequests.remove(RequestLine.of(request));
+                if (racer != null) {
+                    delegate.dispatch(racer);
+                }
+                return delegate.dispatch(request);
             }
         };
     }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 
 /** Drives one sandbox API server over HTTP the way kubectl does, without kubectl. */
 class SandboxApiServerTest {
@@ -232,6 +234,34 @@ class SandboxApiServerTest {
         server.clearExpectations();
         assertThat(send("GET", path, null, null, null).statusCode()).isEqualTo(200);
         assertThat(get(path, null).path("metadata").path("name").asText()).as("never deleted").isEqualTo("default");
+    }
+
+    @Test
+    void handlesARacingRequestJustBeforeTheNamedOneUntilCleared() throws Exception {
+        String configMaps = "/api/v1/namespaces/default/configmaps";
+        var client = server.createClient();
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("racing")
+                .addToFinalizers("example.com/keep").endMetadata().build()).create();
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("other")
+                .endMetadata().build()).create();
+
+        server.deleteJustBefore(HttpMethod.PATCH, configMaps + "/racing", configMaps + "/racing");
+        HttpResponse<String> patched = send("PATCH", configMaps + "/racing?fieldManager=test",
+                "{\"data\":{\"k\":\"v\"}}".getBytes(StandardCharsets.UTF_8), "application/merge-patch+json", null);
+
+        JsonNode racing = Serialization.unmarshal(patched.body(), JsonNode.class);
+        assertThat(patched.statusCode() / 100).as("patch answered %s", patched.statusCode()).isEqualTo(2);
+        assertThat(racing.path("metadata").path("deletionTimestamp").isTextual())
+                .as("the patch lands on the object the delete marked: %s", racing).isTrue();
+        assertThat(racing.path("data").path("k").asText()).isEqualTo("v");
+        server.mergePatchJustBefore(HttpMethod.GET, configMaps + "/racing", configMaps + "/other",
+                "{\"data\":{\"x\":\"y\"}}");
+        get(configMaps + "/racing", null);
+        assertThat(get(configMaps + "/other", null).path("data").path("x").asText()).isEqualTo("y");
+        server.deleteJustBefore(HttpMethod.GET, configMaps + "/racing", configMaps + "/other");
+        server.clearExpectations();
+        get(configMaps + "/racing", null);
+        assertThat(send("GET", configMaps + "/other", null, null, null).statusCode()).as("cleared").isEqualTo(200);
     }
 
     private void createTestCrd() throws IOException {
