@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
@@ -139,9 +140,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         } catch (SyncBlocked blocked) {
             status.blocked(blocked.reason(), blocked.getMessage());
         }
-        UpdateControl<ConfigMapSyncer> control = statusRecorder.record(NAME, syncer,
-                status.build(Instant.now()));
-        return retry ? control.rescheduleAfter(config.retryInterval()) : control;
+        return statusRecorder.record(NAME, syncer, status.build(Instant.now()), context,
+                retry ? Optional.of(config.retryInterval()) : Optional.empty());
     }
 
     @Override
@@ -150,7 +150,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         var status = new ConfigMapSyncerStatusBuilder(syncer);
         Readiness failure = Readiness.failed(e);
         status.blocked(failure.reason(), failure.message());
-        return statusRecorder.recordError(NAME, syncer, status.build(Instant.now()));
+        return statusRecorder.recordError(NAME, syncer, status.build(Instant.now()), context);
     }
 
     @Override

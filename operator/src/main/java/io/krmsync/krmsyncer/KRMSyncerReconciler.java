@@ -117,7 +117,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         var status = new KRMSyncerStatusBuilder(syncer);
         if (status.suspended()) {
             release(syncer);
-            return record(syncer, status, false);
+            return record(syncer, status, context, false);
         }
         try {
             validate(syncer.getSpec());
@@ -131,11 +131,11 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
             }
             status.passed(pass);
             // Looked at again periodically: an outage with nothing to write shows only as a destination watch gone down.
-            return record(syncer, status, true);
+            return record(syncer, status, context, true);
         } catch (SyncBlocked blocked) {
             release(syncer);
             status.blocked(blocked.reason(), blocked.getMessage());
-            return record(syncer, status, blocked.heals());
+            return record(syncer, status, context, blocked.heals());
         }
     }
 
@@ -145,7 +145,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         var status = new KRMSyncerStatusBuilder(syncer);
         Readiness failure = Readiness.failed(e);
         status.blocked(failure.reason(), failure.message());
-        return statusRecorder.recordError(NAME, syncer, status.build(Instant.now()));
+        return statusRecorder.recordError(NAME, syncer, status.build(Instant.now()), context);
     }
 
     @Override
@@ -207,10 +207,10 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         destinations.release(id);
     }
 
-    private UpdateControl<KRMSyncer> record(KRMSyncer syncer, KRMSyncerStatusBuilder status, boolean lookAgain) {
-        UpdateControl<KRMSyncer> control = statusRecorder.record(NAME, syncer,
-                status.build(Instant.now()));
-        return lookAgain ? control.rescheduleAfter(config.retryInterval()) : control;
+    private UpdateControl<KRMSyncer> record(KRMSyncer syncer, KRMSyncerStatusBuilder status,
+            Context<KRMSyncer> context, boolean lookAgain) {
+        return statusRecorder.record(NAME, syncer, status.build(Instant.now()), context,
+                lookAgain ? Optional.of(config.retryInterval()) : Optional.empty());
     }
 
     private static Reason reasonOf(Exception e) {
