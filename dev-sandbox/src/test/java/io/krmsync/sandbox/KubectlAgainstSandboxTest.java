@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
- * The seed flows' kubectl commands, exactly as a user types them, against one sandbox API server. Needs a kubectl
+ * The README walkthroughs' kubectl commands, exactly as a user types them, against one sandbox API server. Needs a kubectl
  * on the PATH (1.32 is what the sandbox was measured with) and is skipped without one.
  */
 class KubectlAgainstSandboxTest {
@@ -63,7 +63,7 @@ class KubectlAgainstSandboxTest {
     }
 
     @Test
-    void runsTheSeedFlowsCommands() throws Exception {
+    void runsTheWalkthroughsCommands() throws Exception {
         assertThat(kubectl("create namespace dev")).isEqualTo("namespace/dev created");
         assertThat(kubectl("create configmap app-config --from-literal=a=b -n default"))
                 .isEqualTo("configmap/app-config created");

@@ -11,6 +11,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.krmsync.sync.ConflictPolicy;
+import io.krmsync.sync.SpecEnums;
 
 public class KRMSyncerSpec {
 
@@ -20,18 +21,13 @@ public class KRMSyncerSpec {
         Retain,
         /** Exactly the copies this KRMSyncer made are deleted, then its finalizer is removed. */
         Delete,
-        /** Any other value, reported as InvalidSpec (see {@link ConflictPolicy#Unrecognized}); deletes nothing. */
+        /** Any other value: reported as InvalidSpec (see {@link SpecEnums}); deletes nothing. */
         @JsonIgnore
         Unrecognized;
 
         @JsonCreator
         public static DeletionPolicy fromSpec(String value) {
-            for (DeletionPolicy policy : values()) {
-                if (policy != Unrecognized && policy.name().equals(value)) {
-                    return policy;
-                }
-            }
-            return Unrecognized;
+            return SpecEnums.byName(values(), value, Unrecognized);
         }
     }
 

@@ -9,21 +9,12 @@ public enum ConflictPolicy {
     Skip,
     /** Take the object over: from then on it is a managed copy. Never applies to another krm-sync owner's copy. */
     Overwrite,
-    /**
-     * Any other value in a spec. The CRDs' schemas leave it out, so a real API server refuses it at admission; one that
-     * slipped past (an older CRD, the in-memory server) becomes this, reported as InvalidSpec, instead of failing
-     * deserialisation and with it the informer of every syncer.
-     */
+    /** Any other value in a spec: reported as InvalidSpec (see {@link SpecEnums}). */
     @JsonIgnore
     Unrecognized;
 
     @JsonCreator
     public static ConflictPolicy fromSpec(String value) {
-        for (ConflictPolicy policy : values()) {
-            if (policy != Unrecognized && policy.name().equals(value)) {
-                return policy;
-            }
-        }
-        return Unrecognized;
+        return SpecEnums.byName(values(), value, Unrecognized);
     }
 }

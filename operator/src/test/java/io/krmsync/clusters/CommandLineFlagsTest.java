@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class CommandLineFlagsTest {
 
     @Test
-    void theSeedsRunCommandBecomesTheLocalKubeconfigAndTheProviderList() throws Exception {
+    void theExamplesRunCommandBecomesTheLocalKubeconfigAndTheProviderList() throws Exception {
         Map<String, String> properties = CommandLineFlags.toProperties("-local-kubeconfig", "./cluster1.kubeconfig",
                 "-provider-kubeconfigs", "./cluster1.kubeconfig,./cluster2.kubeconfig,./cluster3.kubeconfig");
 

@@ -16,14 +16,14 @@ import io.krmsync.testing.Manifest;
 
 class SpecValidatorTest {
 
-    /** The ConfigMapSyncer of seed 004, as a user applies it. */
-    private static ConfigMapSyncerSpec seedSpec() {
+    /** The ConfigMapSyncer of the tutorial's integration test, as a user applies it. */
+    private static ConfigMapSyncerSpec tutorialSpec() {
         return Manifest.integrationTestSyncer().object().getSpec();
     }
 
     @Test
-    void seedSpecIsValid() {
-        assertThat(SpecValidator.problems(seedSpec())).isEmpty();
+    void tutorialSpecIsValid() {
+        assertThat(SpecValidator.problems(tutorialSpec())).isEmpty();
     }
 
     @Test
@@ -46,7 +46,7 @@ class SpecValidatorTest {
 
     @Test
     void missingSourceNamespaceIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setSourceNamespace(null);
 
         assertThat(SpecValidator.problems(spec)).containsExactly("spec.sourceNamespace is required");
@@ -54,7 +54,7 @@ class SpecValidatorTest {
 
     @Test
     void blankSourceNamespaceIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setSourceNamespace("  ");
 
         assertThat(SpecValidator.problems(spec)).containsExactly("spec.sourceNamespace is required");
@@ -62,7 +62,7 @@ class SpecValidatorTest {
 
     @Test
     void invalidSourceNamespaceIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setSourceNamespace("Default");
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -71,7 +71,7 @@ class SpecValidatorTest {
 
     @Test
     void bothSourceConfigMapAndSourceSecretIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setSourceSecret("test-secret");
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -80,7 +80,7 @@ class SpecValidatorTest {
 
     @Test
     void neitherSourceConfigMapNorSourceSecretIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setSourceConfigMap(null);
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -89,7 +89,7 @@ class SpecValidatorTest {
 
     @Test
     void invalidSourceObjectNameIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setSourceConfigMap("Test_Config");
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString().contains("\"Test_Config\"");
@@ -97,7 +97,7 @@ class SpecValidatorTest {
 
     @Test
     void dottedSourceObjectNameIsValid() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setSourceConfigMap("kube-root-ca.crt");
 
         assertThat(SpecValidator.problems(spec)).isEmpty();
@@ -105,7 +105,7 @@ class SpecValidatorTest {
 
     @Test
     void neitherTargetNamespacesNorNamespaceSelectorIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setTargetNamespaces(new ArrayList<>());
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -114,7 +114,7 @@ class SpecValidatorTest {
 
     @Test
     void nullTargetNamespacesWithoutSelectorIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setTargetNamespaces(null);
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -123,7 +123,7 @@ class SpecValidatorTest {
 
     @Test
     void namespaceSelectorAloneIsEnough() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setTargetNamespaces(null);
         spec.setNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build());
 
@@ -132,7 +132,7 @@ class SpecValidatorTest {
 
     @Test
     void sourceNamespaceAmongTargetsIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setTargetNamespaces(List.of("dev", "default"));
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -156,7 +156,7 @@ class SpecValidatorTest {
 
     @Test
     void targetNamespaceOf63CharactersIsValid() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setTargetNamespaces(List.of("a".repeat(63)));
 
         assertThat(SpecValidator.problems(spec)).isEmpty();
@@ -174,7 +174,7 @@ class SpecValidatorTest {
 
     @Test
     void nullTargetNamespaceIsAProblem() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setTargetNamespaces(Arrays.asList("dev", null));
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -182,7 +182,7 @@ class SpecValidatorTest {
     }
 
     private static void assertInvalidTarget(String namespace) {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setTargetNamespaces(List.of("dev", namespace));
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString()
@@ -192,7 +192,7 @@ class SpecValidatorTest {
 
     @Test
     void invalidKeysAreProblems() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setKeys(List.of("good.key", "bad key", "bad/key", "", "k".repeat(254)));
 
         List<String> problems = SpecValidator.problems(spec);
@@ -220,7 +220,7 @@ class SpecValidatorTest {
 
     @Test
     void conflictPolicyIsCaseSensitive() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setConflictPolicy(ConflictPolicy.fromSpec("overwrite"));
 
         assertThat(SpecValidator.problems(spec)).singleElement().asString().contains("spec.conflictPolicy");
@@ -228,7 +228,7 @@ class SpecValidatorTest {
 
     @Test
     void conflictPolicyDefaultsToSkip() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         assertThat(SpecValidator.conflictPolicy(spec)).isEqualTo(ConflictPolicy.Skip);
 
         spec.setConflictPolicy(null);
@@ -241,7 +241,7 @@ class SpecValidatorTest {
 
     @Test
     void invalidSelectorOperatorIsAProblemNamingTheField() {
-        ConfigMapSyncerSpec spec = seedSpec();
+        ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setNamespaceSelector(new LabelSelectorBuilder().addNewMatchExpression().withKey("env")
                 .withOperator("Equals").withValues("prod").endMatchExpression().build());
 

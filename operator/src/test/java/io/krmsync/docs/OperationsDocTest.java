@@ -86,13 +86,13 @@ class OperationsDocTest {
     }
 
     @Test
-    void everySeedFlagIsDocumented() throws IOException {
+    void everyCommandLineFlagIsDocumented() throws IOException {
         List<String> flags = commandLineFlags();
         assertThat(flags).as("flags found in CommandLineFlags").isNotEmpty();
         List<String> missing = flags.stream()
                 .filter(flag -> !Pattern.compile("`-" + Pattern.quote(flag) + "[` =]").matcher(reference).find())
                 .map(flag -> "-" + flag).toList();
-        assertThat(missing).as("seed flags missing from %s#configuration-reference", DOC).isEmpty();
+        assertThat(missing).as("command-line flags missing from %s#configuration-reference", DOC).isEmpty();
     }
 
     /**

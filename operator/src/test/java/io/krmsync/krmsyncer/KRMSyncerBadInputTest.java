@@ -252,4 +252,26 @@ class KRMSyncerBadInputTest extends OperatorTest {
         awaitCopy(DESTINATION, namespace, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
         assertThat(kubectl(DESTINATION).configMaps(namespace)).extracting(c -> c.getMetadata().getName()).containsExactly("app");
     }
+
+    /**
+     * A policy value the CRD's enum refuses, let in by an older CRD or a server without schemas: InvalidSpec with
+     * nothing written, while the other KRMSyncers keep syncing (the value does not stop the informer), and deleting it
+     * lets go of it, deleting nothing.
+     */
+    @Test
+    void unrecognisedPolicyIsAnInvalidSpec() {
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest").with("spec.deletionPolicy", "Destroy"));
+
+        Condition ready = assertRefusedWithoutWrites(pusher, "InvalidSpec");
+        assertThat(ready.getMessage()).contains("spec.deletionPolicy must be Retain or Delete");
+
+        KRMSyncer healthy = apply(krmSyncer("healthy", "dest"));
+        awaitReady(healthy, "Synced");
+        awaitCopy(DESTINATION, namespace, "app", copy -> assertThat(copy.getData()).containsEntry("v", "1"));
+
+        kubectl().delete(latest(pusher));
+        await().atMost(Duration.ofSeconds(10)).until(() -> latest(pusher) == null);
+        assertThat(kubectl(DESTINATION).configMap(namespace, "app")).as("the other KRMSyncer's copy").isNotNull();
+    }
 }

@@ -24,7 +24,7 @@ import io.krmsync.testing.TestClusters;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Clusters added, changed and removed while the operator runs (seed 002), from each source, and kubeconfigs that must
+ * Clusters added, changed and removed while the operator runs (as multi-cluster controller-runtime does), from each source, and kubeconfigs that must
  * not become clusters. cluster4 runs from the start but is in no source until a test adds it.
  */
 @QuarkusTest

@@ -14,9 +14,9 @@ import io.krmsync.testing.Manifest;
 import io.krmsync.testing.OperatorTest;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Seed 001's "Usage Example: Cross-Cluster Sync", cluster1 active, cluster2 passive, as written. */
+/** The upstream KRMSyncer "Usage Example: Cross-Cluster Sync", cluster1 active, cluster2 passive, as written. */
 @QuarkusTest
-class KRMSyncerSeedFlowTest extends OperatorTest {
+class KRMSyncerExampleFlowTest extends OperatorTest {
 
     @Test
     void usageExample() {

@@ -15,12 +15,12 @@ import io.krmsync.testing.OperatorTest;
 import io.krmsync.testing.TestClusters;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Seed 000 as written: apply example-cm.yaml in cluster1, see it in cluster2 and cluster3, patch, revert, delete. */
+/** The multicluster-runtime sync example as written: apply example-cm.yaml in cluster1, see it in cluster2 and cluster3, patch, revert, delete. */
 @QuarkusTest
-class PropagationSeedFlowTest extends OperatorTest {
+class PropagationExampleFlowTest extends OperatorTest {
 
     @Test
-    void seedFlow() {
+    void theExampleRunsAsWritten() {
         String ns = namespaceNamed("default");
 
         // kubectl --kubeconfig ./cluster1.kubeconfig apply -f example-cm.yaml
