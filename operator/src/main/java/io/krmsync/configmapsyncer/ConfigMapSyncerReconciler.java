@@ -167,14 +167,14 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         return DeleteControl.defaultDelete();
     }
 
-    /** What this syncer wants: its source's copies, and the namespaces they go to. */
-    private record FanOut(ConfigMapSyncer syncer, SourceKind kind, String sourceName, CopyOwner owner,
+    /**
+     * What this syncer wants: its source's copies, and the namespaces they go to.
+     *
+     * @param source the source as status names it, "Kind namespace/name"
+     */
+    private record FanOut(ConfigMapSyncer syncer, SourceKind kind, String sourceName, String source, CopyOwner owner,
             SourceCopies copies, SortedMap<String, TargetNamespaces.State> targets, ConflictPolicy policy,
             Instant sourceFirstSeen) {
-
-        String describe() {
-            return kind.kind() + " " + syncer.getSpec().getSourceNamespace() + "/" + sourceName;
-        }
     }
 
     /** Validates the spec, reads the source and resolves the targets. */
@@ -196,8 +196,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         status.targeted((int) targets.values().stream().filter(s -> s != TargetNamespaces.State.TERMINATING).count());
         Instant firstSeen = sourceObservations.firstSeen(observationKey(kind, spec),
                 source.getMetadata().getResourceVersion());
-        return new FanOut(syncer, kind, sourceName, owner, copies, targets, SpecValidator.conflictPolicy(spec),
-                firstSeen);
+        return new FanOut(syncer, kind, sourceName, description, owner, copies, targets,
+                SpecValidator.conflictPolicy(spec), firstSeen);
     }
 
     private HasMetadata readSource(SourceKind kind, String namespace, String name, String description)
@@ -260,7 +260,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         } catch (KubernetesClientException e) {
             LOG.warnf("ConfigMapSyncer %s/%s: writing %s to namespace %s failed: %s",
                     fanOut.syncer().getMetadata().getNamespace(), fanOut.syncer().getMetadata().getName(),
-                    fanOut.describe(), namespace, ApiErrors.reason(e));
+                    fanOut.source(), namespace, ApiErrors.reason(e));
             status.failed(namespace, ApiErrors.reason(e), ApiErrors.message(e));
             return false;
         }
