@@ -38,6 +38,18 @@ public enum Reason {
     /** Two selected sources would be the same copy at the destination. */
     NameCollision,
 
+    // Tenancy (docs/tenancy.md): what a syncer outside the trusted namespaces may not do.
+    /** The source is in another namespace and its krm-sync.io/share-with annotation does not list the syncer's. */
+    SourceNotShared,
+    /** The target namespace's krm-sync.io/accept-from annotation does not list the syncer's namespace. */
+    TargetNamespaceNotAccepting,
+    /** conflictPolicy Overwrite takes over unmanaged objects only in the syncer's own namespace. */
+    OverwriteNotAllowed,
+    /** The namespace is outside what the syncer (or propagation) may act on. */
+    NamespaceOutOfScope,
+    /** A tenant's KRMSyncer rule names a cluster-scoped kind. */
+    ClusterScopedKindNotAllowed,
+
     // KRMSyncer: suspension (the Suspended condition) and its destination.
     Suspended,
     Active,

@@ -1,0 +1,48 @@
+package io.krmsync.tenancy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.inject.Singleton;
+
+import io.krmsync.OperatorNamespace;
+
+/** Decides each syncer's {@link Authority} from the tenancy settings. */
+@Singleton
+public class Tenancy {
+
+    static final String EVERY_NAMESPACE = "*";
+
+    private final Set<String> trusted;
+    private final Optional<String> defaultServiceAccount;
+
+    public Tenancy(TenancyConfig config, OperatorNamespace operatorNamespace) {
+        this(config.trustedNamespaces().orElse(List.of(operatorNamespace.name())), config.defaultServiceAccount());
+    }
+
+    Tenancy(List<String> trustedNamespaces, Optional<String> defaultServiceAccount) {
+        this.trusted = Set.copyOf(trustedNamespaces.stream().map(String::trim).filter(name -> !name.isEmpty()).toList());
+        this.defaultServiceAccount = defaultServiceAccount.map(String::trim).filter(name -> !name.isEmpty());
+    }
+
+    public boolean isTrusted(String namespace) {
+        return trusted.contains(EVERY_NAMESPACE) || trusted.contains(namespace);
+    }
+
+    /**
+     * @param serviceAccountName the syncer's spec.serviceAccountName, null or blank when not set; a tenant syncer
+     *        without one acts as the default ServiceAccount, if one is configured
+     */
+    public Authority of(String namespace, String serviceAccountName) {
+        boolean isTrusted = isTrusted(namespace);
+        Optional<String> own = Optional.ofNullable(serviceAccountName).map(String::trim).filter(name -> !name.isEmpty());
+        Optional<String> actsAs = own.isPresent() || isTrusted ? own : defaultServiceAccount;
+        return new Authority(namespace, isTrusted, actsAs);
+    }
+
+    /** The trusted namespaces as configured, for docs and log lines; contains {@code *} when every one is. */
+    public Set<String> trustedNamespaces() {
+        return trusted;
+    }
+}
