@@ -108,10 +108,10 @@ final class SourceScope {
                     .map(entry -> entry.getKey() + " (" + entry.getValue() + ")").collect(Collectors.joining(", "))
                     + (byNamespace.size() > MAX_LISTED_NAMESPACES
                             ? " and " + (byNamespace.size() - MAX_LISTED_NAMESPACES) + " more namespaces" : "");
-            return new NotShared(count, (count == 1 ? "1 object" : count + " objects") + " in " + where
-                    + " not shared with namespace " + syncerNamespace + ": not synced, and any copy made while shared"
-                    + " deleted. The owner of an object shares it with the annotation " + Consent.SHARE_WITH + ": "
-                    + syncerNamespace);
+            String objects = count == 1 ? "1 object in " + where + " is" : count + " objects in " + where + " are";
+            return new NotShared(count, objects + " not shared with namespace " + syncerNamespace + ": not synced,"
+                    + " and copies made while shared are deleted. An object's owner shares it by annotating it "
+                    + Consent.SHARE_WITH + ": " + syncerNamespace);
         }
 
         /** Counted as failed, with reason {@link Reason#SourceNotShared}. */

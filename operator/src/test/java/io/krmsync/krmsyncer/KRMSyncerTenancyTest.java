@@ -91,8 +91,8 @@ class KRMSyncerTenancyTest extends OperatorTest {
         RuleStatus rule = ruleOf(latest(fromTeamB), "ConfigMap");
         assertThat(rule.getSynced()).isEqualTo(2);
         assertThat(rule.getFailed()).isEqualTo(2);
-        String notShared = "2 objects in " + teamB + " (2) not shared with namespace " + namespace + ": not synced,"
-                + " and any copy made while shared deleted. The owner of an object shares it with the annotation "
+        String notShared = "2 objects in " + teamB + " (2) are not shared with namespace " + namespace + ": not"
+                + " synced, and copies made while shared are deleted. An object's owner shares it by annotating it "
                 + Consent.SHARE_WITH + ": " + namespace;
         assertThat(rule.getLastError()).isEqualTo(notShared);
         assertThat(latest(fromTeamB).getStatus().getSummary()).isEqualTo("2/4");

@@ -77,9 +77,9 @@ class SourceScopeTest {
 
         assertThat(status.getFailed()).isEqualTo(4);
         assertThat(status.getReason()).isEqualTo(Reason.SourceNotShared.name());
-        assertThat(status.getLastError()).isEqualTo("3 objects in kube-system (1), team-b (2) not shared with namespace"
-                + " team-a: not synced, and any copy made while shared deleted. The owner of an object shares it with"
-                + " the annotation krm-sync.io/share-with: team-a");
+        assertThat(status.getLastError()).isEqualTo("3 objects in kube-system (1), team-b (2) are not shared with"
+                + " namespace team-a: not synced, and copies made while shared are deleted. An object's owner shares it"
+                + " by annotating it krm-sync.io/share-with: team-a");
     }
 
     @Test
@@ -91,8 +91,10 @@ class SourceScopeTest {
                 .notShared().orElseThrow();
 
         assertThat(notShared.count()).isEqualTo(500);
+        assertThat(SourceScope.of(TEAM_A, SECRETS, List.of(rule("ns-100"))).sort(objects.subList(0, 1)).notShared()
+                .orElseThrow().message()).startsWith("1 object in ns-100 (1) is not shared with namespace team-a:");
         assertThat(notShared.message()).startsWith("500 objects in ns-100 (10), ns-101 (10), ns-102 (10) and 47 more"
-                + " namespaces not shared with namespace team-a").doesNotContain("s1");
+                + " namespaces are not shared with namespace team-a:").doesNotContain("s1");
     }
 
     @Test
