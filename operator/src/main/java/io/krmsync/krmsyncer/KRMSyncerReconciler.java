@@ -46,11 +46,14 @@ import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SyncMetrics;
+import io.krmsync.tenancy.Authority;
+import io.krmsync.tenancy.Tenancy;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
- * Pushes the objects a KRMSyncer's rules select to its destination cluster. Configuration lives here (suspension,
- * the kubeconfig Secret, rules turned into watches at both ends); the object-by-object work is {@link RulePass}.
+ * Pushes the objects a KRMSyncer's rules select, and its namespace's authority lets it read, to its destination
+ * cluster. Configuration lives here (suspension, the kubeconfig Secret, the authority, rules turned into watches at both
+ * ends); the object-by-object work is {@link RulePass}.
  * Source objects come from {@link SourceWatches}, the copies from {@link Destinations}; every event re-runs the pass,
  * which skips objects whose source and copy did not change since they were last found in sync.
  */
@@ -76,6 +79,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
     private final KubeconfigPolicy kubeconfigPolicy;
     private final String clusterName;
     private final KRMSyncerConfig config;
+    private final Tenancy tenancy;
     private final SourceObservations observations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<Secret, KRMSyncer> secrets;
@@ -84,7 +88,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     public KRMSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, EventRecorder events,
             SyncMetrics metrics, RemoteClients clients, ClustersConfig clustersConfig, LocalClusterConfig localCluster,
-            KRMSyncerConfig config) {
+            KRMSyncerConfig config, Tenancy tenancy) {
         this.engine = engine;
         this.statusRecorder = statusRecorder;
         this.events = events;
@@ -93,6 +97,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         this.kubeconfigPolicy = clustersConfig.insecure().policy();
         this.clusterName = localCluster.name();
         this.config = config;
+        this.tenancy = tenancy;
     }
 
     @Override
@@ -184,8 +189,8 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
      *         touched now, and it is tried again after the retry interval
      */
     private PassResult runRules(KRMSyncer syncer, DestinationCluster destination) throws SyncBlocked {
-        RulePass pass = new RulePass(syncer, owner(syncer), destination, sources, engine, observations, metrics,
-                clusterName);
+        RulePass pass = new RulePass(syncer, owner(syncer), destination, authorityOf(syncer), sources, engine,
+                observations, metrics, clusterName);
         KRMSyncerStatus previous = syncer.getStatus();
         try {
             return pass.run(previous == null ? List.of() : previous.getRules());
@@ -198,6 +203,14 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
             throw new SyncBlocked(e.getCode() == 401 ? Reason.DestinationUnauthorized : Reason.DestinationUnreachable,
                     "destination " + destination.server() + ": " + ApiErrors.message(e) + "; retrying", true);
         }
+    }
+
+    /**
+     * What the KRMSyncer may read, from the namespace it lives in (docs/tenancy.md). Asked on every reconciliation,
+     * never kept: the pass checks each source's consent against it, so consent withdrawn counts at the next event.
+     */
+    private Authority authorityOf(KRMSyncer syncer) {
+        return tenancy.of(syncer.getMetadata().getNamespace(), null);
     }
 
     /** Its watches at both ends go: a suspended or blocked KRMSyncer watches nothing. */

@@ -1,23 +1,33 @@
 package io.krmsync.krmsyncer;
 
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.krmsync.status.Readiness;
 import io.krmsync.status.Reason;
 import io.krmsync.status.StatusConditions;
 import io.krmsync.status.SyncerStatusBuilder;
+import io.krmsync.status.TransitionEvent;
 
 /**
  * A KRMSyncer's next status, fed by one reconciliation: suspended (the {@code Suspended} condition, from the spec),
  * blocked before any rule ran (the destination's Secret or kubeconfig, an outage), or the outcome of a pass over the
  * rules. When blocked or suspended, the copies at the destination stay, and so does what status says about them.
+ * <p>
+ * Events: one when Ready's reason changes, and one per rule when it is newly refused by tenancy: Ready's reason is the
+ * first failing rule's, so a refusal on another rule would otherwise go without an Event.
  */
 final class KRMSyncerStatusBuilder extends SyncerStatusBuilder<KRMSyncerStatus> {
 
     static final String SUSPENDED_CONDITION = "Suspended";
+
+    /** Rule reasons that say a tenant's KRMSyncer reached beyond its authority (docs/tenancy.md). */
+    static final Set<Reason> REFUSALS = EnumSet.of(Reason.SourceNotShared, Reason.ClusterScopedKindNotAllowed);
 
     private final Suspension suspension;
     private String destination;
@@ -72,7 +82,23 @@ final class KRMSyncerStatusBuilder extends SyncerStatusBuilder<KRMSyncerStatus> 
         }
         next.setRules(pass.rules());
         next.setSummary(pass.summary());
+        announceNewRefusals();
         return next;
+    }
+
+    /** A Warning Event per rule refused with a reason, or a message, it did not have in the last status. */
+    private void announceNewRefusals() {
+        Set<String> known = previous.getRules().stream().map(KRMSyncerStatusBuilder::refusal)
+                .collect(Collectors.toSet());
+        pass.rules().stream().filter(rule -> rule.getReason() != null)
+                .filter(rule -> REFUSALS.contains(Reason.valueOf(rule.getReason())))
+                .filter(rule -> !known.contains(refusal(rule)))
+                .forEach(rule -> announce(TransitionEvent.warning(Reason.valueOf(rule.getReason()),
+                        rule.getKind() + ": " + rule.getLastError())));
+    }
+
+    private static String refusal(RuleStatus rule) {
+        return rule.gvk() + "|" + rule.getReason() + "|" + rule.getLastError();
     }
 
     @Override
@@ -109,9 +135,12 @@ final class KRMSyncerStatusBuilder extends SyncerStatusBuilder<KRMSyncerStatus> 
         return readiness.ready() && readiness.reason() != Reason.Suspended;
     }
 
-    /** Waiting for watches to list is a step of every start and resume, not news worth an Event. */
+    /**
+     * Waiting for watches to list is a step of every start and resume, not news worth an Event; a refusal has had its
+     * own Event, per rule.
+     */
     @Override
     protected boolean announces(Readiness readiness) {
-        return readiness.reason() != Reason.WatchesStarting;
+        return readiness.reason() != Reason.WatchesStarting && !REFUSALS.contains(readiness.reason());
     }
 }

@@ -31,12 +31,15 @@ import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.sync.TrackingMetadata.Ownership;
 import io.krmsync.sync.UncopyableObjectException;
+import io.krmsync.tenancy.Authority;
 
 /**
  * One reconcile of one KRMSyncer against a reachable destination: per kind named by its rules, every selected object
- * brought in line at the destination, then the copies whose source is gone (or no longer selected) deleted. A rule
- * that cannot be watched, resolved or written fails alone. Copies of a kind are only swept once both the source
- * watches and the destination's copy watch have listed everything, so a half-filled cache never deletes a copy.
+ * the KRMSyncer's {@link Authority} lets it read ({@link SourceScope}) brought in line at the destination, then the
+ * copies whose source is gone (or no longer selected, or no longer shared) deleted. A rule that cannot be watched,
+ * resolved or written, or that reaches beyond the KRMSyncer's authority, fails alone. Copies of a kind are only swept
+ * once both the source watches and the destination's copy watch have listed everything, so a half-filled cache never
+ * deletes a copy.
  *
  * @throws KubernetesClientException (from {@link #run}) only when the destination does not answer or refuses the
  *         credentials: the caller stops the whole pass
@@ -49,6 +52,7 @@ final class RulePass {
     private final ResourceID id;
     private final CopyOwner owner;
     private final DestinationCluster destination;
+    private final Authority authority;
     private final SourceWatches sources;
     private final CopyEngine engine;
     private final SourceObservations observations;
@@ -59,13 +63,14 @@ final class RulePass {
     private boolean wrote;
     private boolean pending;
 
-    RulePass(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination,
+    RulePass(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination, Authority authority,
             SourceWatches sources, CopyEngine engine, SourceObservations observations, SyncMetrics metrics,
             String clusterName) {
         this.syncer = syncer;
         this.id = ResourceID.fromResource(syncer);
         this.owner = owner;
         this.destination = destination;
+        this.authority = authority;
         this.sources = sources;
         this.engine = engine;
         this.observations = observations;
@@ -105,20 +110,21 @@ final class RulePass {
         RuleStatus status = new RuleStatus(gvk);
         try {
             RuleKind sourceKind = sources.kind(gvk);
+            SourceScope scope = SourceScope.of(authority, sourceKind, rules);
             RuleKind destinationKind = destination.kind(gvk);
             if (sourceKind.namespaced() != destinationKind.namespaced()) {
                 throw new RuleFailure(Reason.RuleInvalid, gvk.kind()
                         + " is namespaced in one cluster and cluster-scoped in the other");
             }
             List<Watch> watches = new ArrayList<>();
-            for (WatchKey key : watchKeys(sourceKind, rules)) {
+            for (WatchKey key : scope.watchKeys()) {
                 watches.add(acquire(key));
                 watched.add(key);
             }
             Copies copies = destination.copies(destinationKind);
             copiesWatched.add(destinationKind);
             if (copies.synced() && watches.stream().allMatch(Watch::synced)) {
-                syncObjects(status, watches, copies);
+                syncObjects(status, scope, watches, copies);
             } else {
                 pending = true;
             }
@@ -193,11 +199,24 @@ final class RulePass {
         }
     }
 
-    private void syncObjects(RuleStatus status, List<Watch> watches, Copies copies) {
+    /**
+     * The objects of one kind the KRMSyncer may read, synced; its copies of the others deleted. Objects not shared with
+     * it are reported last, so that a refusal is the rule's reason whatever else failed.
+     */
+    private void syncObjects(RuleStatus status, SourceScope scope, List<Watch> watches, Copies copies) {
+        List<GenericKubernetesResource> selected = new ArrayList<>();
+        watches.forEach(watch -> selected.addAll(watch.objects()));
+        SourceScope.Sources sources = scope.sort(selected);
+        sweep(status, copies, syncEach(status, copies, sources.readable()));
+        sources.notShared().ifPresent(notShared -> notShared.reportIn(status));
+    }
+
+    /** @return the copies wanted at the destination, as namespace/name */
+    private Set<String> syncEach(RuleStatus status, Copies copies, List<GenericKubernetesResource> readable) {
         RuleKind kind = copies.kind();
         String mapping = kind.namespaced() ? syncer.getSpec().getDestination().getNamespace() : null;
         Map<String, String> wanted = new LinkedHashMap<>();
-        for (GenericKubernetesResource source : selected(watches, copies, mapping)) {
+        for (GenericKubernetesResource source : ordered(readable, copies, mapping)) {
             String namespace = kind.namespaced()
                     ? Objects.requireNonNullElse(mapping, source.getMetadata().getNamespace()) : null;
             String name = source.getMetadata().getName();
@@ -223,17 +242,17 @@ final class RulePass {
                 fail(status, ApiErrors.reason(e), kind.kind() + " " + sourceKey + ": " + ApiErrors.message(e));
             }
         }
-        sweep(status, copies, wanted.keySet());
+        return wanted.keySet();
     }
 
     /**
-     * The objects the watches hold. Under a namespace mapping, same-named sources in several namespaces claim one copy:
-     * the source the copy already comes from keeps it, else the oldest; never the order of the watches, which would let
-     * a newcomer take over an existing copy.
+     * The objects to sync, in the order they claim their copies. Under a namespace mapping, same-named sources in
+     * several namespaces claim one copy: the source the copy already comes from keeps it, else the oldest; never the
+     * order of the watches, which would let a newcomer take over an existing copy.
      */
-    private List<GenericKubernetesResource> selected(List<Watch> watches, Copies copies, String mapping) {
-        List<GenericKubernetesResource> selected = new ArrayList<>();
-        watches.forEach(watch -> selected.addAll(watch.objects()));
+    private List<GenericKubernetesResource> ordered(List<GenericKubernetesResource> readable, Copies copies,
+            String mapping) {
+        List<GenericKubernetesResource> selected = new ArrayList<>(readable);
         if (mapping != null) {
             selected.sort(Comparator
                     .comparing((GenericKubernetesResource source) -> !isSourceOfCopy(copies, mapping, source))
@@ -346,18 +365,6 @@ final class RulePass {
     private static String copyVersion(Copies copies, String namespace, String name) {
         return copies.target().cache().get(namespace, name).map(copy -> copy.getMetadata().getResourceVersion())
                 .orElse("-");
-    }
-
-    /** The source watches a kind's rules need: all namespaces if any rule (or the kind's scope) says so. */
-    private static Set<WatchKey> watchKeys(RuleKind kind, List<SyncRule> rules) {
-        boolean everywhere = !kind.namespaced()
-                || rules.stream().anyMatch(rule -> rule.getNamespaces() == null || rule.getNamespaces().isEmpty());
-        if (everywhere) {
-            return Set.of(new WatchKey(kind, null));
-        }
-        Set<WatchKey> keys = new HashSet<>();
-        rules.forEach(rule -> rule.getNamespaces().forEach(namespace -> keys.add(new WatchKey(kind, namespace))));
-        return keys;
     }
 
     private static String keyOf(String namespace, String name) {

@@ -25,7 +25,8 @@ public class SyncRule {
     @JsonPropertyDescription("Kind, e.g. ConfigMap. Built-in kinds, custom resources and cluster-scoped kinds all work.")
     private String kind;
 
-    @JsonPropertyDescription("Only objects in these namespaces; all namespaces when empty. Ignored for cluster-scoped kinds.")
+    @JsonPropertyDescription("Only objects in these namespaces; when empty, all namespaces, or only the KRMSyncer's own"
+            + " for a KRMSyncer outside the trusted namespaces. Ignored for cluster-scoped kinds.")
     private List<String> namespaces = new ArrayList<>();
 
     public SyncRule() {

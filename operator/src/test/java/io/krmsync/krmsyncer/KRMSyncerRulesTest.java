@@ -4,7 +4,6 @@ import static io.krmsync.testing.Eventually.eventually;
 import static io.krmsync.testing.KrmSyncAssertions.assertThat;
 import static io.krmsync.testing.KrmSyncAssertions.ruleOf;
 
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +23,6 @@ import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.testing.Kubectl;
 import io.krmsync.testing.Manifest;
 import io.krmsync.testing.OperatorTest;
-import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -470,16 +468,8 @@ class KRMSyncerRulesTest extends OperatorTest {
                 .withType(type).withStringData(Map.of("token", "s3cr3t")).build()).create();
     }
 
-    /**
-     * The operator's open source watches on one namespace, as "Kind.version in namespace NAME". SourceWatches is no
-     * bean: it is read from the reconciler that created it. All its keys would count the watches of every KRMSyncer
-     * in the JVM, which other tests (or their cleanup) may be changing at the same time.
-     */
+    /** The operator's open source watches on one namespace. */
     private List<String> sourceWatchesIn(String namespace) throws ReflectiveOperationException {
-        Field sources = KRMSyncerReconciler.class.getDeclaredField("sources");
-        sources.setAccessible(true);
-        SourceWatches open = (SourceWatches) sources.get(ClientProxy.unwrap(reconciler));
-        return open.keys().stream().filter(key -> namespace.equals(key.namespace()))
-                .map(SourceWatches.WatchKey::toString).toList();
+        return OpenSourceWatches.matching(reconciler, key -> namespace.equals(key.namespace()));
     }
 }

@@ -55,6 +55,50 @@ class KRMSyncerStatusBuilderTest {
     }
 
     @Test
+    void aRefusalOnAnyRuleIsAnnouncedOnceWhateverReadySays() {
+        KRMSyncerStatusBuilder builder = new KRMSyncerStatusBuilder(syncer(null, null));
+        builder.passed(new PassResult(List.of(rule("Nope", 0, 0, Reason.RuleInvalid),
+                rule("Secret", 1, 2, Reason.SourceNotShared), rule("ClusterRole", 0, 0,
+                        Reason.ClusterScopedKindNotAllowed)), false, false, SERVER));
+
+        StatusUpdate<KRMSyncerStatus> first = builder.build(T0);
+
+        assertCondition(first, StatusConditions.READY, "False", Reason.RuleInvalid);
+        assertThat(first.events()).containsExactlyInAnyOrder(
+                TransitionEvent.warning(Reason.SourceNotShared, "Secret: SourceNotShared failed"),
+                TransitionEvent.warning(Reason.ClusterScopedKindNotAllowed,
+                        "ClusterRole: ClusterScopedKindNotAllowed failed"),
+                TransitionEvent.warning(Reason.RuleInvalid, "Nope: RuleInvalid failed; Secret: SourceNotShared failed;"
+                        + " ClusterRole: ClusterScopedKindNotAllowed failed"));
+
+        // The invalid rule fixed: Ready now says the refusal, already announced.
+        KRMSyncerStatusBuilder next = new KRMSyncerStatusBuilder(syncer(first.status(), null));
+        next.passed(new PassResult(List.of(rule("Nope", 0, 0, null), rule("Secret", 1, 2, Reason.SourceNotShared)),
+                false, false, SERVER));
+        StatusUpdate<KRMSyncerStatus> second = next.build(T1);
+
+        assertCondition(second, StatusConditions.READY, "False", Reason.SourceNotShared);
+        assertThat(second.events()).isEmpty();
+    }
+
+    @Test
+    void aRefusalWhoseMessageChangesIsAnnouncedAgain() {
+        KRMSyncerStatusBuilder builder = new KRMSyncerStatusBuilder(syncer(null, null));
+        builder.passed(new PassResult(List.of(rule("Secret", 1, 2, Reason.SourceNotShared)), false, false, SERVER));
+        StatusUpdate<KRMSyncerStatus> first = builder.build(T0);
+        assertThat(first.events()).containsExactly(
+                TransitionEvent.warning(Reason.SourceNotShared, "Secret: SourceNotShared failed"));
+
+        RuleStatus moreObjects = rule("Secret", 1, 3, null);
+        moreObjects.problem(Reason.SourceNotShared, "3 objects in team-b (3) not shared");
+        KRMSyncerStatusBuilder next = new KRMSyncerStatusBuilder(syncer(first.status(), null));
+        next.passed(new PassResult(List.of(moreObjects), false, false, SERVER));
+
+        assertThat(next.build(T1).events()).containsExactly(
+                TransitionEvent.warning(Reason.SourceNotShared, "Secret: 3 objects in team-b (3) not shared"));
+    }
+
+    @Test
     void watchesStillListingAreReportedWithoutAnEvent() {
         KRMSyncerStatusBuilder builder = new KRMSyncerStatusBuilder(syncer(null, null));
         builder.passed(new PassResult(List.of(), false, true, SERVER));
