@@ -156,6 +156,10 @@ class ConfigMapSyncerTenancyTest extends OperatorTest {
         assertThat(kubectl().configMap(accepting, "app-config")).isNotNull();
         assertThat(kubectl().configMap(closed, "app-config")).isNull();
         assertThat(kubectl().configMap(kubeSystem, "app-config")).isNull();
+
+        kubectl().delete(everywhere);
+        awaitNoCopy(LOCAL, accepting, "app-config");
+        assertThat(kubectl().configMap(namespace, "app-config")).as("the source").isNotNull();
     }
 
     @Test
