@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -52,12 +52,17 @@ import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.sync.UncopyableObjectException;
+import io.krmsync.tenancy.Authority;
+import io.krmsync.tenancy.Consent;
+import io.krmsync.tenancy.Tenancy;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
  * Fans a source ConfigMap or Secret out to target namespaces. Reads come from informer caches (source, copies,
  * namespaces); writes go through the shared copy engine, which writes only on a real difference. Copies are found
- * by their tracking marker, so a namespace dropped from the spec, or a deleted syncer, loses exactly its copies.
+ * by their tracking marker, so a namespace dropped from the spec, or a deleted syncer, loses exactly its copies. A
+ * syncer outside the trusted namespaces reads, writes and takes over only what its {@link Authority} allows, checked
+ * on every reconciliation: consent withdrawn takes its copies away.
  */
 @ControllerConfiguration(name = ConfigMapSyncerReconciler.NAME, finalizerName = ConfigMapSyncerReconciler.FINALIZER,
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
@@ -80,6 +85,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private final SyncMetrics metrics;
     private final ConfigMapSyncerConfig config;
     private final String clusterName;
+    private final Tenancy tenancy;
     private final SourceObservations sourceObservations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<ConfigMap, ConfigMapSyncer> configMaps;
@@ -89,12 +95,13 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private CopyTarget<Secret> secretTarget;
 
     public ConfigMapSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, SyncMetrics metrics,
-            ConfigMapSyncerConfig config, LocalClusterConfig localCluster) {
+            ConfigMapSyncerConfig config, LocalClusterConfig localCluster, Tenancy tenancy) {
         this.engine = engine;
         this.statusRecorder = statusRecorder;
         this.metrics = metrics;
         this.config = config;
         this.clusterName = localCluster.name();
+        this.tenancy = tenancy;
     }
 
     @Override
@@ -136,7 +143,11 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         boolean retry = false;
         try {
             FanOut fanOut = plan(syncer, status);
-            retry = writeCopies(fanOut, status) | deleteUnwantedCopies(fanOut, status);
+            retry = writeCopies(fanOut, status) | deleteUnwantedCopies(fanOut.owner(), fanOut::wants, status);
+        } catch (NotShared notShared) {
+            status.refused(Reason.SourceNotShared, notShared.getMessage());
+            // Consent withdrawn is authority withdrawn: the copies made under it go.
+            retry = deleteUnwantedCopies(ownerOf(syncer), (kind, copy) -> false, status);
         } catch (SyncBlocked blocked) {
             status.blocked(blocked.reason(), blocked.getMessage());
         }
@@ -172,39 +183,77 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
      *
      * @param source the source as status names it, "Kind namespace/name"
      */
-    private record FanOut(ConfigMapSyncer syncer, SourceKind kind, String sourceName, String source, CopyOwner owner,
-            SourceCopies copies, SortedMap<String, TargetNamespaces.State> targets, ConflictPolicy policy,
+    private record FanOut(ConfigMapSyncer syncer, Authority authority, SourceKind kind, String sourceName,
+            String source, CopyOwner owner, SourceCopies copies, TargetNamespaces targets, ConflictPolicy policy,
             Instant sourceFirstSeen) {
+
+        /**
+         * The policy for one namespace: Overwrite takes over unmanaged objects only where the syncer's authority
+         * allows; elsewhere it leaves them alone, as Skip does.
+         */
+        ConflictPolicy policyIn(String namespace) {
+            return authority.mayOverwriteIn(namespace) ? policy : ConflictPolicy.Skip;
+        }
+
+        /** Whether this copy of the syncer's is still wanted: the source's kind and name, where a copy may stay. */
+        boolean wants(SourceKind copyKind, HasMetadata copy) {
+            return copyKind == kind && copy.getMetadata().getName().equals(sourceName)
+                    && targets.keepCopyIn(copy.getMetadata().getNamespace());
+        }
     }
 
-    /** Validates the spec, reads the source and resolves the targets. */
-    private FanOut plan(ConfigMapSyncer syncer, ConfigMapSyncerStatusBuilder status) throws SyncBlocked {
+    /** The source is in another namespace and not shared with this syncer's: nothing is synced, its copies go. */
+    private static final class NotShared extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        NotShared(String message) {
+            super(message);
+        }
+    }
+
+    /** Validates the spec, resolves the targets and reads the source, as far as the syncer's authority goes. */
+    private FanOut plan(ConfigMapSyncer syncer, ConfigMapSyncerStatusBuilder status) throws SyncBlocked, NotShared {
         ConfigMapSyncerSpec spec = syncer.getSpec();
         List<String> problems = SpecValidator.problems(spec);
         if (!problems.isEmpty()) {
             throw new SyncBlocked(Reason.InvalidSpec, String.join("; ", problems));
         }
+        Authority authority = authorityOf(syncer);
         SourceKind kind = SourceKind.of(spec).orElseThrow();
         String sourceName = kind.sourceName(spec);
         String description = kind.kind() + " " + spec.getSourceNamespace() + "/" + sourceName;
         status.source(description);
-        HasMetadata source = readSource(kind, spec.getSourceNamespace(), sourceName, description);
+        var targets = TargetNamespaces.resolve(spec, namespaces.list().toList(), authority);
+        status.targeted(targets.targeted());
+        status.leftOut(targets.leftOut());
+        HasMetadata source = readSource(kind, spec.getSourceNamespace(), sourceName, description, authority);
         CopyOwner owner = ownerOf(syncer);
         SourceCopies copies = copiesOf(source, spec, owner);
         status.missingKeys(copies.missingKeys());
-        var targets = TargetNamespaces.resolve(spec, namespaces.list().toList());
-        status.targeted((int) targets.values().stream().filter(s -> s != TargetNamespaces.State.TERMINATING).count());
         Instant firstSeen = sourceObservations.firstSeen(observationKey(kind, spec),
                 source.getMetadata().getResourceVersion());
-        return new FanOut(syncer, kind, sourceName, description, owner, copies, targets,
+        return new FanOut(syncer, authority, kind, sourceName, description, owner, copies, targets,
                 SpecValidator.conflictPolicy(spec), firstSeen);
     }
 
-    private HasMetadata readSource(SourceKind kind, String namespace, String name, String description)
-            throws SyncBlocked {
-        HasMetadata source = sourceCache(kind).get(new ResourceID(name, namespace)).orElseThrow(() -> new SyncBlocked(
-                Reason.SourceNotFound, description
-                        + " not found; existing copies are kept and sync resumes when it exists again"));
+    /** What this syncer may do, decided afresh on every reconciliation (docs/tenancy.md). */
+    private Authority authorityOf(ConfigMapSyncer syncer) {
+        return tenancy.of(syncer.getMetadata().getNamespace(), null);
+    }
+
+    private HasMetadata readSource(SourceKind kind, String namespace, String name, String description,
+            Authority authority) throws SyncBlocked, NotShared {
+        Optional<? extends HasMetadata> cached = sourceCache(kind).get(new ResourceID(name, namespace));
+        // A missing object of another namespace is "not shared" too: a tenant cannot probe what exists there.
+        if (!cached.map(authority::mayRead).orElse(authority.readsFreelyIn(namespace))) {
+            throw new NotShared(description + " is not shared with namespace " + authority.namespace()
+                    + ", or does not exist: its owner shares it by adding " + authority.namespace()
+                    + " to its annotation " + Consent.SHARE_WITH
+                    + "; until then nothing is copied, and the copies this syncer made are deleted");
+        }
+        HasMetadata source = cached.orElseThrow(() -> new SyncBlocked(Reason.SourceNotFound, description
+                + " not found; existing copies are kept and sync resumes when it exists again"));
         var sourceOwner = TrackingMetadata.ownerKey(source);
         if (sourceOwner.isPresent()) {
             throw new SyncBlocked(Reason.SourceIsACopy, description + " is itself a copy managed by krm-sync ("
@@ -226,26 +275,34 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     /** @return whether a write failed in a way that can heal by itself, so that the syncer is looked at again soon */
     private boolean writeCopies(FanOut fanOut, ConfigMapSyncerStatusBuilder status) {
         boolean retry = false;
-        for (var target : fanOut.targets().entrySet()) {
+        for (var target : fanOut.targets().byName().entrySet()) {
             String namespace = target.getKey();
             switch (target.getValue()) {
                 case TERMINATING -> {
                 }
                 case MISSING -> status.failed(namespace, Reason.NamespaceNotFound,
                         "namespace " + namespace + " does not exist; the copy is created when it appears");
+                case NOT_ACCEPTING -> status.failed(namespace, Reason.TargetNamespaceNotAccepting,
+                        notAccepting(fanOut.authority()));
                 case ACTIVE -> retry |= !writeCopy(fanOut, namespace, status);
             }
         }
         return retry;
     }
 
+    private static String notAccepting(Authority authority) {
+        return "it does not accept copies from namespace " + authority.namespace() + ": its owner accepts them by adding "
+                + authority.namespace() + " to its annotation " + Consent.ACCEPT_FROM
+                + "; nothing is written there, and a copy this syncer made there is deleted";
+    }
+
     /** @return false when the API refused the write */
     private boolean writeCopy(FanOut fanOut, String namespace, ConfigMapSyncerStatusBuilder status) {
         try {
             CopyResult result = engine.sync(copyTarget(fanOut.kind()), fanOut.copies().desiredIn(namespace),
-                    fanOut.owner(), fanOut.policy());
+                    fanOut.owner(), fanOut.policyIn(namespace));
             if (result.outcome() == CopyResult.Outcome.CONFLICT) {
-                status.failed(namespace, Reason.Conflict, result.message());
+                reportConflict(fanOut, namespace, result, status);
                 return true;
             }
             if (result.wrote()) {
@@ -266,22 +323,37 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         }
     }
 
+    /** A conflict the copy engine left alone: Overwrite refused by the syncer's authority, or an ownership conflict. */
+    private static void reportConflict(FanOut fanOut, String namespace, CopyResult result,
+            ConfigMapSyncerStatusBuilder status) {
+        if (result.unmanaged() && fanOut.policy() == ConflictPolicy.Overwrite) {
+            status.failed(namespace, Reason.OverwriteNotAllowed, fanOut.kind().kind() + " " + namespace + "/"
+                    + fanOut.sourceName() + " already exists and was not created by krm-sync; left untouched:"
+                    + " conflictPolicy Overwrite takes over such objects only in the syncer's own namespace, "
+                    + fanOut.authority().namespace());
+        } else {
+            status.failed(namespace, Reason.Conflict, result.message());
+        }
+    }
+
     /**
-     * Deletes this syncer's copies that are no longer wanted: other namespaces, or a previous source's kind or name. A
-     * refused delete is reported per namespace; the other copies are still handled.
+     * Deletes this syncer's copies that are no longer wanted: other namespaces, namespaces that no longer accept them,
+     * or a previous source's kind or name. A refused delete is reported per namespace; the other copies are still
+     * handled.
      *
      * @return whether a delete was refused, so that the syncer is looked at again soon
      */
-    private boolean deleteUnwantedCopies(FanOut fanOut, ConfigMapSyncerStatusBuilder status) {
+    private boolean deleteUnwantedCopies(CopyOwner owner, BiPredicate<SourceKind, HasMetadata> wanted,
+            ConfigMapSyncerStatusBuilder status) {
         boolean refused = false;
-        for (ConfigMap copy : ownedBy(configMaps.list(), fanOut.owner())) {
-            if (!(fanOut.kind() == SourceKind.CONFIG_MAP && isWanted(copy, fanOut))) {
-                refused |= !deleteUnwantedCopy(configMapTarget, copy, fanOut.owner(), status);
+        for (ConfigMap copy : ownedBy(configMaps.list(), owner)) {
+            if (!wanted.test(SourceKind.CONFIG_MAP, copy)) {
+                refused |= !deleteUnwantedCopy(configMapTarget, copy, owner, status);
             }
         }
-        for (Secret copy : ownedBy(secrets.list(), fanOut.owner())) {
-            if (!(fanOut.kind() == SourceKind.SECRET && isWanted(copy, fanOut))) {
-                refused |= !deleteUnwantedCopy(secretTarget, copy, fanOut.owner(), status);
+        for (Secret copy : ownedBy(secrets.list(), owner)) {
+            if (!wanted.test(SourceKind.SECRET, copy)) {
+                refused |= !deleteUnwantedCopy(secretTarget, copy, owner, status);
             }
         }
         return refused;
@@ -301,11 +373,6 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                             + ApiErrors.message(e));
             return false;
         }
-    }
-
-    private static boolean isWanted(HasMetadata copy, FanOut fanOut) {
-        return copy.getMetadata().getName().equals(fanOut.sourceName())
-                && fanOut.targets().containsKey(copy.getMetadata().getNamespace());
     }
 
     private static <T extends HasMetadata> List<T> ownedBy(Stream<T> objects, CopyOwner owner) {

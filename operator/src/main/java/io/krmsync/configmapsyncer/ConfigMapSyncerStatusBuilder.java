@@ -10,11 +10,13 @@ import io.krmsync.status.Readiness;
 import io.krmsync.status.Reason;
 import io.krmsync.status.SyncerStatusBuilder;
 import io.krmsync.status.TransitionEvent;
+import io.krmsync.tenancy.Consent;
 
 /**
  * A ConfigMapSyncer's next status, fed by one reconciliation: the source, each target namespace synced or failed, and,
  * when nothing could be synced, why. Ready follows from the failures: {@code Conflict} when a target belongs to someone
  * else, {@code PartiallySynced} or {@code SyncFailed} otherwise. Each new per-namespace failure gets a Warning Event.
+ * Namespaces the selector matched but the syncer may not write into are named by count in Ready's message.
  */
 final class ConfigMapSyncerStatusBuilder extends SyncerStatusBuilder<ConfigMapSyncerStatus> {
 
@@ -30,8 +32,11 @@ final class ConfigMapSyncerStatusBuilder extends SyncerStatusBuilder<ConfigMapSy
         }
     }
 
+    private final String syncerNamespace;
     private String source;
     private Readiness blocked;
+    private Readiness refused;
+    private int leftOut;
     private List<String> missingKeys = List.of();
     private int targeted;
     private final List<String> synced = new ArrayList<>();
@@ -40,6 +45,7 @@ final class ConfigMapSyncerStatusBuilder extends SyncerStatusBuilder<ConfigMapSy
     ConfigMapSyncerStatusBuilder(ConfigMapSyncer syncer) {
         super(syncer.getStatus() == null ? new ConfigMapSyncerStatus() : syncer.getStatus(),
                 syncer.getMetadata().getGeneration());
+        syncerNamespace = syncer.getMetadata().getNamespace();
     }
 
     void source(String description) {
@@ -55,6 +61,11 @@ final class ConfigMapSyncerStatusBuilder extends SyncerStatusBuilder<ConfigMapSy
         targeted = namespaces;
     }
 
+    /** Namespaces matching namespaceSelector that do not accept this syncer's copies, and so are not targets. */
+    void leftOut(int namespaces) {
+        leftOut = namespaces;
+    }
+
     void synced(String namespace) {
         synced.add(namespace);
     }
@@ -66,6 +77,14 @@ final class ConfigMapSyncerStatusBuilder extends SyncerStatusBuilder<ConfigMapSy
     /** Nothing could be synced: the copies stay where they are, so status keeps reporting them. */
     void blocked(Reason reason, String message) {
         blocked = Readiness.notReady(reason, message);
+    }
+
+    /**
+     * Nothing may be synced, and the copies made before are deleted: status lists none, and failures only of the
+     * deletes.
+     */
+    void refused(Reason reason, String message) {
+        refused = Readiness.notReady(reason, message);
     }
 
     @Override
@@ -94,18 +113,27 @@ final class ConfigMapSyncerStatusBuilder extends SyncerStatusBuilder<ConfigMapSy
         if (blocked != null) {
             return blocked;
         }
+        if (refused != null) {
+            return refused;
+        }
         if (failures.isEmpty()) {
             return Readiness.ready(Reason.Synced, synced.size() + " namespace(s) in sync"
-                    + (missingKeys.isEmpty() ? "" : "; keys missing from the source: " + missingKeys));
+                    + (missingKeys.isEmpty() ? "" : "; keys missing from the source: " + missingKeys) + leftOutNote());
         }
         String detail = "not synced to " + failures.stream().limit(MAX_LISTED_FAILURES)
                 .map(f -> f.namespace() + ": " + f.reason()).collect(Collectors.joining(", "))
                 + (failures.size() > MAX_LISTED_FAILURES
-                        ? " and " + (failures.size() - MAX_LISTED_FAILURES) + " more (status.failures)" : "");
+                        ? " and " + (failures.size() - MAX_LISTED_FAILURES) + " more (status.failures)" : "")
+                + leftOutNote();
         if (failures.stream().anyMatch(f -> f.reason() == Reason.Conflict)) {
             return Readiness.notReady(Reason.Conflict, detail);
         }
         return Readiness.notReady(synced.isEmpty() ? Reason.SyncFailed : Reason.PartiallySynced, detail);
+    }
+
+    private String leftOutNote() {
+        return leftOut == 0 ? "" : "; " + leftOut + " namespace(s) matching namespaceSelector left out: they do not"
+                + " accept copies from namespace " + syncerNamespace + " (annotation " + Consent.ACCEPT_FROM + ")";
     }
 
     @Override

@@ -111,12 +111,12 @@ public class CopyEngine {
         Ownership ownership = TrackingMetadata.ownership(live, owner);
         if (ownership == Ownership.OTHER_OWNER) {
             metrics.conflict(owner.reconciler(), target.cluster());
-            return CopyResult.conflict(describe(target, live) + " is managed by another krm-sync owner ("
+            return CopyResult.otherOwnerConflict(describe(target, live) + " is managed by another krm-sync owner ("
                     + TrackingMetadata.ownerKey(live).orElseThrow() + ")");
         }
         if (ownership == Ownership.UNMANAGED && policy != ConflictPolicy.Overwrite) {
             metrics.conflict(owner.reconciler(), target.cluster());
-            return CopyResult.conflict(
+            return CopyResult.unmanagedConflict(
                     describe(target, live) + " already exists and was not created by krm-sync; left untouched (conflictPolicy Skip)");
         }
         GenericKubernetesResource liveGeneric = sanitizer.toGeneric(live);

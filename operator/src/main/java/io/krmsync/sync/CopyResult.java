@@ -5,8 +5,10 @@ package io.krmsync.sync;
  *
  * @param carriedSourceChange the write brought an existing copy a new version of the source's content (not a create,
  *        not the repair of an edited copy): what the copy latency metric times
+ * @param unmanaged a {@link Outcome#CONFLICT} with an object krm-sync did not create, which
+ *        {@link ConflictPolicy#Overwrite} would have taken over, rather than another krm-sync owner's copy
  */
-public record CopyResult(Outcome outcome, String message, boolean carriedSourceChange) {
+public record CopyResult(Outcome outcome, String message, boolean carriedSourceChange, boolean unmanaged) {
 
     public enum Outcome {
         CREATED,
@@ -20,12 +22,22 @@ public record CopyResult(Outcome outcome, String message, boolean carriedSourceC
         CONFLICT
     }
 
+    public CopyResult(Outcome outcome, String message, boolean carriedSourceChange) {
+        this(outcome, message, carriedSourceChange, false);
+    }
+
     public static CopyResult of(Outcome outcome) {
         return new CopyResult(outcome, null, false);
     }
 
-    static CopyResult conflict(String message) {
-        return new CopyResult(Outcome.CONFLICT, message, false);
+    /** Not written: the object was not created by krm-sync, and the conflict policy leaves it alone. */
+    static CopyResult unmanagedConflict(String message) {
+        return new CopyResult(Outcome.CONFLICT, message, false, true);
+    }
+
+    /** Not written: the object is another krm-sync owner's copy, which no conflict policy takes over. */
+    static CopyResult otherOwnerConflict(String message) {
+        return new CopyResult(Outcome.CONFLICT, message, false, false);
     }
 
     public boolean wrote() {

@@ -1,5 +1,7 @@
 package io.krmsync.benchmark;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,10 +11,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.krmsync.OperatorNamespace;
 import io.krmsync.status.EventRecorder;
 import io.krmsync.status.StatusRecorder;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.SyncMetrics;
+import io.krmsync.tenancy.Tenancy;
+import io.krmsync.tenancy.TenancyConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -29,10 +34,12 @@ final class RunningOperator<P extends ReconcileTracker> {
     /**
      * What a reconciler is built from, the parts every reconciler of krm-sync takes made once: the operator's client,
      * its serialization, a meter registry of its own with the project's sync metrics, the copy engine, the Event
-     * recorder and the status recorder.
+     * recorder, the status recorder, and tenancy trusting every namespace (as {@code %test} does): the benchmarks
+     * measure syncing, not consent checks.
      */
     record Parts(KubernetesClient client, KubernetesSerialization serialization, SimpleMeterRegistry meters,
-            SyncMetrics metrics, CopyEngine copyEngine, EventRecorder events, StatusRecorder statusRecorder) {
+            SyncMetrics metrics, CopyEngine copyEngine, EventRecorder events, StatusRecorder statusRecorder,
+            Tenancy tenancy) {
 
         static Parts of(KubernetesClient client) {
             KubernetesSerialization serialization = client.getKubernetesSerialization();
@@ -40,9 +47,23 @@ final class RunningOperator<P extends ReconcileTracker> {
             SyncMetrics metrics = new SyncMetrics(meters);
             EventRecorder events = new EventRecorder(client);
             return new Parts(client, serialization, meters, metrics, new CopyEngine(serialization, metrics), events,
-                    new StatusRecorder(meters, events));
+                    new StatusRecorder(meters, events), new Tenancy(EVERY_NAMESPACE_TRUSTED,
+                            new OperatorNamespace(Optional.empty(), client)));
         }
     }
+
+    private static final TenancyConfig EVERY_NAMESPACE_TRUSTED = new TenancyConfig() {
+
+        @Override
+        public Optional<List<String>> trustedNamespaces() {
+            return Optional.of(List.of("*"));
+        }
+
+        @Override
+        public Optional<String> defaultServiceAccount() {
+            return Optional.empty();
+        }
+    };
 
     /** How an operator is started; see {@link RunningOperator#with}. */
     static final class Starter<P extends ReconcileTracker> {

@@ -117,6 +117,39 @@ class ConfigMapSyncerStatusBuilderTest {
     }
 
     @Test
+    void aRefusedSourceReportsNoCopiesLeftAndIsAnnounced() {
+        StatusUpdate<ConfigMapSyncerStatus> synced = synced(syncer(null, 1), "dev").build(T0);
+        ConfigMapSyncerStatusBuilder builder = new ConfigMapSyncerStatusBuilder(syncer(synced.status(), 1));
+        builder.source("ConfigMap shared/app");
+        builder.targeted(1);
+        builder.refused(Reason.SourceNotShared, "ConfigMap shared/app is not shared with namespace default");
+
+        StatusUpdate<ConfigMapSyncerStatus> update = builder.build(T1);
+
+        assertReady(update, "False", Reason.SourceNotShared);
+        assertThat(update.status().getSyncedNamespaces()).isEmpty();
+        assertThat(update.status().getFailures()).isEmpty();
+        assertThat(update.status().getSummary()).isEqualTo("0/1");
+        assertThat(update.status().getLastSyncTime()).isEqualTo(T0.toString());
+        assertThat(update.events()).containsExactly(TransitionEvent.warning(Reason.SourceNotShared,
+                "ConfigMap shared/app is not shared with namespace default"));
+    }
+
+    @Test
+    void namespacesTheSelectorLeftOutAreCountedInReadysMessage() {
+        ConfigMapSyncerStatusBuilder ready = synced(syncer(null, 1), "dev");
+        ready.leftOut(3);
+        ConfigMapSyncerStatusBuilder partial = synced(syncer(null, 1), "dev");
+        partial.failed("prod", Reason.Forbidden, "no");
+        partial.leftOut(1);
+
+        String leftOut = " namespace(s) matching namespaceSelector left out: they do not accept copies from"
+                + " namespace default (annotation krm-sync.io/accept-from)";
+        assertThat(ready(ready.build(T0)).getMessage()).isEqualTo("1 namespace(s) in sync; 3" + leftOut);
+        assertThat(ready(partial.build(T0)).getMessage()).isEqualTo("not synced to prod: Forbidden; 1" + leftOut);
+    }
+
+    @Test
     void readysTransitionTimeMovesOnlyWhenItsStatusFlips() {
         StatusUpdate<ConfigMapSyncerStatus> synced = synced(syncer(null, 1), "dev").build(T0);
         ConfigMapSyncerStatusBuilder partial = synced(syncer(synced.status(), 1), "dev");

@@ -105,6 +105,28 @@ class CopyEngineTest {
         assertThat(copy().getMetadata().getLabels()).containsEntry("tier", "web2");
     }
 
+    @Test
+    void aConflictTellsAnObjectKrmSyncDidNotCreateFromAnotherOwnersCopy() {
+        client.apps().deployments().inNamespace("shop").resource(new DeploymentBuilder(source(Map.of()))
+                .editMetadata().withUid(null).withResourceVersion(null).endMetadata().build()).create();
+
+        CopyResult unmanaged = sync(source(Map.of("tier", "web")));
+
+        assertThat(unmanaged.outcome()).isEqualTo(Outcome.CONFLICT);
+        assertThat(unmanaged.unmanaged()).isTrue();
+
+        client.apps().deployments().inNamespace("shop").withName("web").delete();
+        CopyOwner other = CopyOwner.of("krmsyncer", "ops", "other");
+        engine.sync(target, engine.sanitizer().desiredCopy(source(Map.of()), "shop", SOURCE, other), other,
+                ConflictPolicy.Skip);
+
+        CopyResult othersCopy = engine.sync(target, engine.sanitizer().desiredCopy(source(Map.of()), "shop", SOURCE,
+                OWNER), OWNER, ConflictPolicy.Overwrite);
+
+        assertThat(othersCopy.outcome()).isEqualTo(Outcome.CONFLICT);
+        assertThat(othersCopy.unmanaged()).isFalse();
+    }
+
     private CopyResult sync(Deployment source) {
         GenericKubernetesResource desired = engine.sanitizer().desiredCopy(source, "shop", SOURCE, OWNER);
         return engine.sync(target, desired, OWNER, ConflictPolicy.Skip);

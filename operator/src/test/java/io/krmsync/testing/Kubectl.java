@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -109,6 +110,27 @@ public record Kubectl(KubernetesClient client) {
                 ns.getMetadata().getLabels().put(key, value);
             }
             return ns;
+        });
+    }
+
+    /**
+     * {@code kubectl annotate KIND NAME [-n NAMESPACE] key=value --overwrite}, or {@code key-} for a value of null; a
+     * namespace of null for a cluster-scoped kind.
+     */
+    public <T extends HasMetadata> void annotate(Class<T> kind, String namespace, String name, String key,
+            String value) {
+        var resources = client.resources(kind);
+        var object = namespace == null ? resources.withName(name) : resources.inNamespace(namespace).withName(name);
+        object.edit(live -> {
+            Map<String, String> annotations = new TreeMap<>(
+                    Objects.requireNonNullElse(live.getMetadata().getAnnotations(), Map.of()));
+            if (value == null) {
+                annotations.remove(key);
+            } else {
+                annotations.put(key, value);
+            }
+            live.getMetadata().setAnnotations(annotations);
+            return live;
         });
     }
 
