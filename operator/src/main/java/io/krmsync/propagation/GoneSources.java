@@ -109,9 +109,9 @@ final class GoneSources {
 
     /**
      * Deletes the provider's copies whose source no longer exists, is no longer selected or is out of the propagation
-     * scope, asking the local API server (not the cache, which may still be filling after a restart) before each delete. Stops at the first
-     * request the provider does not answer: a provider that hangs costs one request timeout, not one per copy; the
-     * next sweep goes on.
+     * scope, asking the local API server (not the cache, which may still be filling after a restart) before each
+     * delete. Stops at the first request the provider does not answer: a provider that hangs costs one request
+     * timeout, not one per copy; the next sweep goes on.
      */
     void sweep(Provider provider) {
         if (!leading.getAsBoolean()) {

@@ -79,7 +79,8 @@ final class ProviderWrites {
                         + " there, and krm-sync.propagation.create-namespaces is false: create it there, and the copy"
                         + " follows");
             }
-            CopyResult result = provider.cluster().bounded(() -> engine.sync(provider.target(), desired, owner, policy));
+            CopyResult result = provider.cluster()
+                    .bounded(() -> engine.sync(provider.target(), desired, owner, policy));
             if (result.carriedSourceChange()) {
                 metrics.copyLatency(PropagationReconciler.NAME, cluster, observations.since(firstSeen));
             }
