@@ -126,7 +126,8 @@ class GoneSourcesTest {
 
         providers.forEach(gone::sweep);
 
-        providers.forEach(provider -> assertThat(copy(provider, "out-of-scope")).as(provider.cluster().name()).isNull());
+        providers.forEach(provider -> assertThat(copy(provider, "out-of-scope")).as(provider.cluster().name())
+                .isNull());
     }
 
     @Test

@@ -22,7 +22,8 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * Who may push a ConfigMap into every provider cluster, on a shared cluster (only krm-sync-system and default trusted):
  * labelling it {@code example.io/propagate: "true"} is asking; it is propagated only from a trusted namespace or from
- * one a cluster administrator labelled {@code krm-sync.io/propagation=enabled}. Each test's own namespace is a tenant's.
+ * one a cluster administrator labelled {@code krm-sync.io/propagation=enabled}. Each test's own namespace is a
+ * tenant's.
  */
 @QuarkusTest
 @TestProfile(Tenants.class)
