@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
@@ -23,8 +24,9 @@ import io.krmsync.sync.TrackingMetadata;
 
 /**
  * Deletes the copies whose source is gone: a labelled ConfigMap deleted or unlabelled ({@link SourceDeletions}, or a
- * reconcile that was writing meanwhile), and, in each provider's sweep, whatever happened while the operator or the
- * provider was down. Only copies carrying this operator's marker are ever deleted, each with the resourceVersion read.
+ * reconcile that was writing meanwhile) or out of the propagation scope (a reconcile), and, in each provider's sweep,
+ * whatever happened while the operator or the provider was down. Only copies carrying this operator's marker are ever
+ * deleted, each with the resourceVersion read.
  * <p>
  * This runs outside the operator SDK's reconciliation loop for one reason: JOSDK 5.3.2 runs a reconciliation only for
  * a ConfigMap its cache holds, and a deleted one is no longer there. The SDK hands deletions to a reconciler only
@@ -45,6 +47,7 @@ final class GoneSources {
     private final Cache<ConfigMap> sources;
     private final KubernetesClient localClient;
     private final String selector;
+    private final Predicate<String> inScope;
     private final BooleanSupplier leading;
     private final Executor writers;
     private final ProviderOutcomes outcomes;
@@ -53,17 +56,19 @@ final class GoneSources {
     /**
      * @param sources the SDK's cache of the selected ConfigMaps
      * @param selector the label selector that selects them, to ask the local API server
+     * @param inScope whether a namespace is in the propagation scope (a namespace's labels may have just changed)
      * @param leading whether this replica may write
      * @param outcomes and {@code observations}: what the reconciler remembers of a source, forgotten when it goes
      */
     GoneSources(CopyEngine engine, CopyOwner owner, Cache<ConfigMap> sources, KubernetesClient localClient,
-            String selector, BooleanSupplier leading, Executor writers, ProviderOutcomes outcomes,
-            SourceObservations observations) {
+            String selector, Predicate<String> inScope, BooleanSupplier leading, Executor writers,
+            ProviderOutcomes outcomes, SourceObservations observations) {
         this.engine = engine;
         this.owner = owner;
         this.sources = sources;
         this.localClient = localClient;
         this.selector = selector;
+        this.inScope = inScope;
         this.leading = leading;
         this.writers = writers;
         this.outcomes = outcomes;
@@ -83,17 +88,30 @@ final class GoneSources {
             }
             outcomes.forget(id);
             observations.forget(id.toString());
-            CompletableFuture.allOf(providers.stream()
-                    .map(provider -> CompletableFuture.runAsync(() -> removeCopy(provider, id), writers))
-                    .toArray(CompletableFuture[]::new)).join();
+            removeCopies(id, providers).join();
         }, writers);
     }
 
     /**
-     * Deletes the provider's copies whose source no longer exists or is no longer selected, asking the local API
-     * server (not the cache, which may still be filling after a restart) before each delete. Stops at the first
-     * request the provider does not answer: a provider that hangs costs one request timeout, not one per copy; the
-     * next sweep goes on.
+     * The source is still there but must not be propagated (out of scope): its copies go, in every provider given, in
+     * parallel, on the writers' threads; what the reconciler remembers of it is the caller's to keep or forget.
+     *
+     * @return done when every provider has been handled (at once on a standby)
+     */
+    CompletableFuture<Void> removeCopies(ResourceID id, List<Provider> providers) {
+        if (!leading.getAsBoolean()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(providers.stream()
+                .map(provider -> CompletableFuture.runAsync(() -> removeCopy(provider, id), writers))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Deletes the provider's copies whose source no longer exists, is no longer selected or is out of the propagation
+     * scope, asking the local API server (not the cache, which may still be filling after a restart) before each
+     * delete. Stops at the first request the provider does not answer: a provider that hangs costs one request
+     * timeout, not one per copy; the next sweep goes on.
      */
     void sweep(Provider provider) {
         if (!leading.getAsBoolean()) {
@@ -119,13 +137,16 @@ final class GoneSources {
     private boolean sourceGone(Provider provider, ConfigMap copy) {
         String namespace = copy.getMetadata().getNamespace();
         String name = copy.getMetadata().getName();
-        if (TrackingMetadata.ownership(copy, owner) != TrackingMetadata.Ownership.OWNED
-                || sources.get(new ResourceID(name, namespace)).isPresent()) {
+        if (TrackingMetadata.ownership(copy, owner) != TrackingMetadata.Ownership.OWNED) {
             return false;
         }
         try {
-            return localClient.configMaps().inNamespace(namespace).list(new ListOptionsBuilder()
-                    .withLabelSelector(selector).withFieldSelector("metadata.name=" + name).build())
+            if (!inScope.test(namespace)) {
+                return true;
+            }
+            return sources.get(new ResourceID(name, namespace)).isEmpty() && localClient.configMaps()
+                    .inNamespace(namespace).list(new ListOptionsBuilder().withLabelSelector(selector)
+                            .withFieldSelector("metadata.name=" + name).build())
                     .getItems().isEmpty();
         } catch (KubernetesClientException e) {
             LOG.warnf("Propagation: checking the source of ConfigMap %s/%s in cluster %s failed: %s", namespace, name,
@@ -141,8 +162,8 @@ final class GoneSources {
         try {
             // Counted in krm_sync_copy_writes_total{operation="delete"}; one line per copy would flood the log on bulk deletes.
             if (provider.cluster().bounded(() -> engine.deleteCopy(provider.target(), copy, owner))) {
-                LOG.debugf("Propagation: deleted ConfigMap %s/%s in cluster %s: its source is gone or no longer labelled",
-                        namespace, name, provider.cluster().name());
+                LOG.debugf("Propagation: deleted ConfigMap %s/%s in cluster %s: its source is gone, no longer labelled"
+                        + " or out of scope", namespace, name, provider.cluster().name());
             }
             return true;
         } catch (KubernetesClientException e) {

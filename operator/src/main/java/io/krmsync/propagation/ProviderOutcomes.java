@@ -74,9 +74,14 @@ final class ProviderOutcomes {
         return retry;
     }
 
-    /** A labelled ConfigMap that is not propagated at all; reported once per reason. */
+    /**
+     * A labelled ConfigMap that is not propagated at all; reported once per reason. What its copies did before is
+     * forgotten: once propagated again, it starts afresh.
+     */
     void notPropagated(ConfigMap source, Reason reason, String message) {
-        if (reason != notPropagated.put(ResourceID.fromResource(source), reason)) {
+        ResourceID id = ResourceID.fromResource(source);
+        lastOutcomes.remove(id);
+        if (reason != notPropagated.put(id, reason)) {
             events.warning(source, reason, message);
         }
     }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +43,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.ConfigurationService;
+import io.krmsync.OperatorNamespace;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter.Category;
 import io.krmsync.clusters.ClusterKubeconfig;
@@ -60,6 +62,8 @@ import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.TrackingMetadata;
+import io.krmsync.tenancy.Tenancy;
+import io.krmsync.tenancy.TenancyConfig;
 import io.smallrye.config.SmallRyeConfig;
 
 /**
@@ -138,6 +142,8 @@ class PropagationBenchmark {
     void propagation() throws Exception {
         try {
             properties = clusters.start();
+            // The sources are in default, which the sandbox trusts too: in the propagation scope.
+            properties.put("krm-sync.tenancy.trusted-namespaces", NAMESPACE);
             providers = clusters.providers();
             driver = clusters.client(LOCAL, DRIVER);
             for (String provider : providers) {
@@ -245,7 +251,7 @@ class PropagationBenchmark {
     /** The operator's settings, as a Quarkus application reads them: the clusters' properties over the defaults. */
     private SmallRyeConfig config() {
         return PropagationClusters.config(properties, "propagation-benchmark", ClustersConfig.class,
-                PropagationConfig.class, LocalClusterConfig.class);
+                PropagationConfig.class, LocalClusterConfig.class, TenancyConfig.class);
     }
 
     // --- the operator -------------------------------------------------------------------------------------------
@@ -273,7 +279,9 @@ class PropagationBenchmark {
                 .afterStop(() -> registry.update(ClusterSource.FLAG, List.of(), List.of()))
                 .start(parts -> new PropagationReconciler(parts.copyEngine(), registry, parts.events(), parts.metrics(),
                         config.getConfigMapping(PropagationConfig.class), client,
-                        config.getConfigMapping(LocalClusterConfig.class), new Leadership(parts.meters())));
+                        config.getConfigMapping(LocalClusterConfig.class), new Leadership(parts.meters()),
+                        new Tenancy(config.getConfigMapping(TenancyConfig.class),
+                                new OperatorNamespace(Optional.empty(), client))));
     }
 
     private void stopOperator() {

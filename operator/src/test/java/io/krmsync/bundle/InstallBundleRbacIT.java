@@ -37,7 +37,8 @@ class InstallBundleRbacIT {
             Map.entry("/configmaps", Set.of("get", "list", "watch", "create", "update", "delete")),
             // ConfigMapSyncer as for ConfigMaps; KubeconfigSecretSource: cluster kubeconfig Secrets (list, watch).
             Map.entry("/secrets", Set.of("get", "list", "watch", "create", "update", "delete")),
-            // ConfigMapSyncerReconciler: namespace informer; ClusterIdentity: get kube-system (the local cluster's UID).
+            // ConfigMapSyncerReconciler and PropagationReconciler (its scope): namespace informers, and get on a
+            // namespace the informer has not seen yet; ClusterIdentity: get kube-system (the local cluster's UID).
             Map.entry("/namespaces", Set.of("get", "list", "watch")),
             // EventRecorder: core v1 Events on syncers, on propagated ConfigMaps and on refused kubeconfig Secrets.
             Map.entry("/events", Set.of("create")),

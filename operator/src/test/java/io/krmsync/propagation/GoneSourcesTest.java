@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,30 +21,24 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.Cache;
-import io.krmsync.clusters.RemoteClusters;
 import io.krmsync.propagation.ProviderCopies.Provider;
 import io.krmsync.sandbox.SandboxApiServer;
+import io.krmsync.status.EventRecorder;
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.CopyEngine;
-import io.krmsync.sync.CopyNamespaces;
 import io.krmsync.sync.CopyOwner;
-import io.krmsync.sync.CopyTarget;
-import io.krmsync.status.EventRecorder;
 import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
-import io.krmsync.sync.TrackingMetadata;
-import io.krmsync.sync.UnmanagedInformer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Copies whose source is gone, removed outside reconciliations: on a deletion, in every provider given; by the sweep,
- * after asking the local API server; never on a standby, and never for a source created again meanwhile.
+ * after asking the local API server, also when the source's namespace is out of the propagation scope; never on a
+ * standby, and never for a source created again meanwhile.
  */
 class GoneSourcesTest {
 
@@ -55,6 +50,7 @@ class GoneSourcesTest {
             new SandboxApiServer("provider-b", 0));
     private final Map<ResourceID, ConfigMap> cached = new ConcurrentHashMap<>();
     private final AtomicBoolean leading = new AtomicBoolean(true);
+    private final Set<String> outOfScope = ConcurrentHashMap.newKeySet();
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
     private KubernetesClient local;
     private CopyEngine engine;
@@ -66,18 +62,16 @@ class GoneSourcesTest {
         localServer.start();
         local = localServer.createClient();
         engine = new CopyEngine(local.getKubernetesSerialization(), new SyncMetrics(new SimpleMeterRegistry()));
-        providers = providerServers.stream().map(this::provider).toList();
-        gone = new GoneSources(engine, OWNER, new MapCache(), local, SELECTOR, leading::get, writers,
+        providers = providerServers.stream().map(server -> TestProviders.start(server, OWNER)).toList();
+        gone = new GoneSources(engine, OWNER, new MapCache(), local, SELECTOR,
+                namespace -> !outOfScope.contains(namespace), leading::get, writers,
                 new ProviderOutcomes(new EventRecorder(null)), new SourceObservations(Clock.systemUTC()));
     }
 
     @AfterEach
     void tearDown() {
         writers.shutdownNow();
-        providers.forEach(provider -> {
-            provider.informer().close();
-            provider.cluster().client().close();
-        });
+        providers.forEach(TestProviders::close);
         providerServers.forEach(SandboxApiServer::stop);
         local.close();
         localServer.stop();
@@ -123,11 +117,27 @@ class GoneSourcesTest {
     }
 
     @Test
+    void theSweepDeletesTheCopiesOfASourceOutOfScope() {
+        ConfigMap source = source("out-of-scope", "uid-1");
+        local.configMaps().resource(source).create();
+        cached.put(ResourceID.fromResource(source), source);
+        copyEverywhere(source);
+        outOfScope.add("default");
+
+        providers.forEach(gone::sweep);
+
+        providers.forEach(provider -> assertThat(copy(provider, "out-of-scope")).as(provider.cluster().name())
+                .isNull());
+    }
+
+    @Test
     void aStandbyDeletesNothing() {
         copyEverywhere(source("on-standby", "uid-1"));
         leading.set(false);
+        outOfScope.add("default");
 
         gone.removeCopies(new ResourceID("on-standby", "default"), "uid-1", providers).join();
+        gone.removeCopies(new ResourceID("on-standby", "default"), providers).join();
         providers.forEach(gone::sweep);
 
         providers.forEach(provider -> assertThat(copy(provider, "on-standby")).isNotNull());
@@ -144,19 +154,6 @@ class GoneSourcesTest {
 
         assertThat(copy(providers.get(1), "orphan-1")).isNull();
         assertThat(copy(providers.get(1), "orphan-2")).isNull();
-    }
-
-    private Provider provider(SandboxApiServer server) {
-        server.start();
-        // As the registry's clients, but without retries: a provider that is down fails at once.
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
-                server.createClient().getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
-        UnmanagedInformer<ConfigMap> informer = UnmanagedInformer.watching("copies in " + server.name(),
-                client.configMaps().inAnyNamespace().withLabels(TrackingMetadata.selectorFor(OWNER))).build().start();
-        await().until(informer::hasSynced);
-        return new Provider(RemoteClusters.of(server.name(), client), informer,
-                new CopyTarget<>(server.name(), ConfigMap.class, client.configMaps(), informer.cache()),
-                new CopyNamespaces(client, PropagationReconciler.NAME));
     }
 
     private static ConfigMap source(String name, String uid) {

@@ -77,4 +77,15 @@ class ProviderOutcomesTest {
 
         assertThat(events).containsExactly("Warning SourceIsACopy: a copy", "Warning SourceIsACopy: a copy");
     }
+
+    /** Out of scope, its copies went: once in scope again, a provider that had failed before is no recovery. */
+    @Test
+    void aSourceNotPropagatedStartsAfreshWhenItIsPropagatedAgain() {
+        outcomes.record(source, List.of(Outcome.failed("cluster3", Reason.Forbidden, "no")));
+        outcomes.notPropagated(source, Reason.NamespaceOutOfScope, "out of scope");
+        outcomes.record(source, List.of(Outcome.synced("cluster3")));
+
+        assertThat(events).containsExactly("Warning PropagationFailed: cluster cluster3: Forbidden: no",
+                "Warning NamespaceOutOfScope: out of scope");
+    }
 }

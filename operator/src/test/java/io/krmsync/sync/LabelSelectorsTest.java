@@ -1,6 +1,7 @@
 package io.krmsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
@@ -175,5 +176,69 @@ class LabelSelectorsTest {
                 .build();
 
         assertThat(LabelSelectors.problems(selector)).hasSize(2);
+    }
+
+    // parse: the selector strings of kubectl -l
+
+    @Test
+    void equalityRequirementsMustAllHold() {
+        LabelSelector selector = LabelSelectors.parse("env=prod, region==eu");
+
+        assertThat(LabelSelectors.matches(selector, PROD_EU)).isTrue();
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "prod"))).isFalse();
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "prod", "region", "us"))).isFalse();
+    }
+
+    @Test
+    void aPrefixedKeyIsOneKey() {
+        LabelSelector selector = LabelSelectors.parse("krm-sync.io/propagation=enabled");
+
+        assertThat(LabelSelectors.matches(selector, Map.of("krm-sync.io/propagation", "enabled"))).isTrue();
+        assertThat(LabelSelectors.matches(selector, Map.of("krm-sync.io/propagation", "disabled"))).isFalse();
+        assertThat(LabelSelectors.matches(selector, Map.of("propagation", "enabled"))).isFalse();
+    }
+
+    @Test
+    void inequalityAlsoMatchesObjectsWithoutTheLabel() {
+        LabelSelector selector = LabelSelectors.parse("env!=prod");
+
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "dev"))).isTrue();
+        assertThat(LabelSelectors.matches(selector, Map.of())).isTrue();
+        assertThat(LabelSelectors.matches(selector, PROD_EU)).isFalse();
+    }
+
+    @Test
+    void setRequirementsKeepTheirCommas() {
+        LabelSelector selector = LabelSelectors.parse("env in (prod, staging),region notin (us),team");
+
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "staging", "team", "a"))).isTrue();
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "prod", "region", "eu", "team", "a"))).isTrue();
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "prod", "region", "us", "team", "a"))).isFalse();
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "dev", "team", "a"))).isFalse();
+        assertThat(LabelSelectors.matches(selector, Map.of("env", "prod"))).isFalse();
+    }
+
+    @Test
+    void existenceAndAbsence() {
+        LabelSelector selector = LabelSelectors.parse("team,!frozen");
+
+        assertThat(LabelSelectors.matches(selector, Map.of("team", ""))).isTrue();
+        assertThat(LabelSelectors.matches(selector, Map.of("team", "a", "frozen", "yes"))).isFalse();
+        assertThat(LabelSelectors.matches(selector, Map.of())).isFalse();
+    }
+
+    @Test
+    void whatIsNotASelectorIsRefusedNamingThePart() {
+        for (String bad : new String[] { "", "env=prod,", "env in ()", "env in (a b)", "env >= 3", "env=pr od" }) {
+            assertThatThrownBy(() -> LabelSelectors.parse(bad)).as("'%s'", bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a label selector");
+        }
+        assertThatThrownBy(() -> LabelSelectors.parse("env=prod, tier in (a b)"))
+                .hasMessageContaining("'tier in (a b)' is none of");
+    }
+
+    @Test
+    void aParsedSelectorHasNoProblems() {
+        assertThat(LabelSelectors.problems(LabelSelectors.parse("a=b,c!=d,e in (f,g),h notin (i),j,!k"))).isEmpty();
     }
 }
