@@ -55,6 +55,11 @@ class InstallBundleRbacIT {
             // SourceWatches: the kinds of the upstream KRMSyncer examples (ClusterRole krm-sync-krmsyncer-sources, by aggregation).
             Map.entry("networking.k8s.io/ingresses", Set.of("get", "list", "watch")));
 
+    /** Labels by which a ClusterRole adds its rules to the built-in user-facing roles (admin, edit, view). */
+    private static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
+    private static final String EDITOR = "krm-sync-syncer-editor";
+    private static final String VIEWER = "krm-sync-syncer-viewer";
+
     private static List<HasMetadata> resources;
 
     @BeforeAll
@@ -107,7 +112,38 @@ class InstallBundleRbacIT {
                 .flatMap(role -> aggregatedInto(role).stream()).map(role -> role.getMetadata().getName())
                 .collect(Collectors.toSet());
         bound.addAll(aggregated);
+        bound.addAll(names(aggregatedIntoBuiltInRoles()));
         assertThat(bound).containsAll(names(Manifests.ofType(resources, ClusterRole.class)));
+    }
+
+    /**
+     * The roles for people: whoever has edit or admin in a namespace manages its syncers, whoever has view reads them;
+     * nobody but the operator writes their status, and nothing else is added to the built-in roles.
+     */
+    @Test
+    void syncerEditorAndViewerAggregateIntoTheBuiltInRolesWithExactlyTheirRules() {
+        Map<String, ClusterRole> userRoles = aggregatedIntoBuiltInRoles().stream()
+                .collect(Collectors.toMap(role -> role.getMetadata().getName(), role -> role));
+        assertThat(userRoles).containsOnlyKeys(EDITOR, VIEWER);
+        assertThat(userRoles.get(EDITOR).getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                AGGREGATE_TO + "edit", "true", AGGREGATE_TO + "admin", "true"));
+        assertThat(userRoles.get(VIEWER).getMetadata().getLabels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(AGGREGATE_TO + "view", "true"));
+
+        Set<String> manage = Set.of("create", "update", "patch", "delete", "get", "list", "watch");
+        Set<String> read = Set.of("get", "list", "watch");
+        assertThat(grants(userRoles.get(EDITOR))).containsExactlyInAnyOrderElementsOf(Stream.concat(
+                grants(manage, "config.example.com/configmapsyncers", "syncer.gkelabs.io/krmsyncers"),
+                grants(Set.of("get"), "config.example.com/configmapsyncers/status",
+                        "syncer.gkelabs.io/krmsyncers/status")).toList());
+        assertThat(grants(userRoles.get(VIEWER))).containsExactlyInAnyOrderElementsOf(grants(read,
+                "config.example.com/configmapsyncers", "config.example.com/configmapsyncers/status",
+                "syncer.gkelabs.io/krmsyncers", "syncer.gkelabs.io/krmsyncers/status").toList());
+        assertThat(userRoles.values()).flatExtracting(InstallBundleRbacIT::grants)
+                .as("no write on status or finalizers: those are the operator's")
+                .noneMatch(grant -> grant.matches(".*/(status|finalizers) (?!get|list|watch).*"));
+        assertThat(Manifests.ofType(resources, ClusterRoleBinding.class)).extracting(b -> b.getRoleRef().getName())
+                .as("granting them is the cluster admin's choice").doesNotContain(EDITOR, VIEWER);
     }
 
     @Test
@@ -180,6 +216,26 @@ class InstallBundleRbacIT {
                         .anyMatch(selector -> other.getMetadata().getLabels() != null && other.getMetadata().getLabels()
                                 .entrySet().containsAll(selector.getMatchLabels().entrySet())))
                 .toList();
+    }
+
+    /** The bundle's ClusterRoles that add their rules to a built-in role, which the cluster binds to people. */
+    private static List<ClusterRole> aggregatedIntoBuiltInRoles() {
+        return Manifests.ofType(resources, ClusterRole.class).stream()
+                .filter(role -> role.getMetadata().getLabels() != null && role.getMetadata().getLabels().keySet()
+                        .stream().anyMatch(label -> label.startsWith(AGGREGATE_TO)))
+                .toList();
+    }
+
+    /** Each rule of the role as "group/resource verb" lines (core group: ""). */
+    private static List<String> grants(ClusterRole role) {
+        return role.getRules().stream().flatMap(rule -> rule.getApiGroups().stream()
+                .flatMap(group -> rule.getResources().stream()
+                        .flatMap(resource -> rule.getVerbs().stream().map(verb -> group + "/" + resource + " " + verb))))
+                .toList();
+    }
+
+    private static Stream<String> grants(Set<String> verbs, String... groupResources) {
+        return Stream.of(groupResources).flatMap(groupResource -> verbs.stream().map(verb -> groupResource + " " + verb));
     }
 
     private static List<PolicyRule> allRulesOf(List<ClusterRole> roles) {
