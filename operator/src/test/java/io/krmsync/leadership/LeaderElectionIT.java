@@ -229,9 +229,11 @@ class LeaderElectionIT {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(LOGS.resolve(name + ".log").toFile());
-            // As the Deployment sets them: the pod's name and namespace.
+            // As the Deployment sets them: the pod's name and namespace; and, as docs/operations.md shows, the trusted
+            // namespaces, since the ConfigMapSyncer and the propagated ConfigMaps are in default.
             builder.environment().put("HOSTNAME", name);
             builder.environment().put("KUBERNETES_NAMESPACE", OPERATOR_NAMESPACE);
+            builder.environment().put("KRM_SYNC_TENANCY_TRUSTED_NAMESPACES", OPERATOR_NAMESPACE + ",default");
             return new Replica(name, builder.start(), port);
         }
 

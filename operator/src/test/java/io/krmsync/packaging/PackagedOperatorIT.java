@@ -15,19 +15,24 @@ import io.krmsync.configmapsyncer.ConfigMapSyncer;
 import io.krmsync.krmsyncer.KRMSyncer;
 import io.krmsync.testing.Manifest;
 import io.krmsync.testing.OperatorEndpoints;
+import io.krmsync.testing.Tenants;
 import io.krmsync.testing.TestClusters;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * The operator as it ships, in its prod profile: {@code target/quarkus-app} after {@code ./mvnw verify}, the native
  * executable after {@code ./mvnw verify -Dnative}, started against in-memory clusters with the bundle's CRDs. It gets
  * ready, and each reconciler reads its custom resource, writes its copies and its status: in the native executable
- * that takes the reflection registrations, kubeconfig parsing and dynamic kinds the JVM tests cannot vouch for.
+ * that takes the reflection registrations, kubeconfig parsing and dynamic kinds the JVM tests cannot vouch for. As a
+ * shared cluster runs it ({@link Tenants}): the ConfigMapSyncer and the propagated ConfigMap are in {@code default},
+ * trusted as docs/operations.md shows, and the KRMSyncer is a tenant's, within its own namespace.
  */
 @QuarkusIntegrationTest
 @WithTestResource(BundleInstalledClusters.class)
+@TestProfile(Tenants.class)
 class PackagedOperatorIT {
 
     private static final Duration STARTUP_AND_SYNC = Duration.ofSeconds(60);
