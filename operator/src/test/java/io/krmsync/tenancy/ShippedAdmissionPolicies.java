@@ -186,8 +186,16 @@ final class ShippedAdmissionPolicies {
                 .filter(validation -> !evaluate(name, validation.getExpression(), activation, Boolean.class))
                 .forEach(validation -> failures.add(validation.getMessageExpression() == null
                         ? validation.getMessage()
-                        : evaluate(name, validation.getMessageExpression(), activation, String.class)));
+                        : message(name, evaluate(name, validation.getMessageExpression(), activation, String.class))));
         return failures;
+    }
+
+    /** The API server drops a message that is blank or spans lines, for a generic one that says nothing to do. */
+    private static String message(String policy, String message) {
+        if (message.isBlank() || message.contains("\n")) {
+            throw new AssertionError("policy " + policy + " gives a message the API server would not show: " + message);
+        }
+        return message;
     }
 
     private Optional<ConfigMap> param(ParamRef ref) {
