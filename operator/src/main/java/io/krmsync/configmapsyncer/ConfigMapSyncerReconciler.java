@@ -36,7 +36,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.krmsync.clusters.LocalClusterConfig;
+import io.krmsync.configmapsyncer.Identities.Identity;
 import io.krmsync.status.ApiErrors;
+import io.krmsync.status.EventRecorder;
 import io.krmsync.status.Readiness;
 import io.krmsync.status.Reason;
 import io.krmsync.status.StatusRecorder;
@@ -52,6 +54,8 @@ import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.SyncMetrics;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.sync.UncopyableObjectException;
+import io.krmsync.tenancy.Impersonation;
+import io.krmsync.tenancy.Tenancy;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
@@ -65,6 +69,9 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
         verbs = { "get", "list", "watch", "create", "update", "delete" })
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+// Syncers acting as a ServiceAccount (spec.serviceAccountName): reviews of their reads, impersonation for their writes.
+@RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
+@RBACRule(apiGroups = "", resources = "serviceaccounts", verbs = { "impersonate" })
 public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, Cleaner<ConfigMapSyncer> {
 
     /** The controller's name, also the reconciler label of metrics and the reconciler part of copy markers. */
@@ -80,21 +87,27 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private final SyncMetrics metrics;
     private final ConfigMapSyncerConfig config;
     private final String clusterName;
+    private final Tenancy tenancy;
+    private final Impersonation impersonation;
+    private final EventRecorder events;
     private final SourceObservations sourceObservations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<ConfigMap, ConfigMapSyncer> configMaps;
     private InformerEventSource<Secret, ConfigMapSyncer> secrets;
     private InformerEventSource<Namespace, ConfigMapSyncer> namespaces;
-    private CopyTarget<ConfigMap> configMapTarget;
-    private CopyTarget<Secret> secretTarget;
+    private Identities identities;
 
     public ConfigMapSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, SyncMetrics metrics,
-            ConfigMapSyncerConfig config, LocalClusterConfig localCluster) {
+            ConfigMapSyncerConfig config, LocalClusterConfig localCluster, Tenancy tenancy,
+            Impersonation impersonation, EventRecorder events) {
         this.engine = engine;
         this.statusRecorder = statusRecorder;
         this.metrics = metrics;
         this.config = config;
         this.clusterName = localCluster.name();
+        this.tenancy = tenancy;
+        this.impersonation = impersonation;
+        this.events = events;
     }
 
     @Override
@@ -123,10 +136,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                 .withSecondaryToPrimaryMapper(namespace -> syncersTargeting(syncers, namespace))
                 .build(), context);
 
-        KubernetesClient client = context.getClient();
-        configMapTarget = new CopyTarget<>(clusterName, ConfigMap.class, client.configMaps(),
-                new InformerCopyCache<>(configMaps));
-        secretTarget = new CopyTarget<>(clusterName, Secret.class, client.secrets(), new InformerCopyCache<>(secrets));
+        identities = new Identities(clusterName, tenancy, impersonation, new InformerCopyCache<>(configMaps),
+                new InformerCopyCache<>(secrets));
         return List.of(configMaps, secrets, namespaces);
     }
 
@@ -139,6 +150,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
             retry = writeCopies(fanOut, status) | deleteUnwantedCopies(fanOut, status);
         } catch (SyncBlocked blocked) {
             status.blocked(blocked.reason(), blocked.getMessage());
+            retry = blocked.heals();
         }
         return statusRecorder.record(NAME, syncer, status.build(Instant.now()), context,
                 retry ? Optional.of(config.retryInterval()) : Optional.empty());
@@ -157,14 +169,32 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     public DeleteControl cleanup(ConfigMapSyncer syncer, Context<ConfigMapSyncer> context) {
         statusRecorder.forget(NAME, syncer);
         CopyOwner owner = ownerOf(syncer);
+        Identity identity = identities.of(syncer);
         KubernetesClient client = context.getClient();
         // Listed from the API server by marker, not from today's spec or a possibly lagging cache.
         client.configMaps().inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)).list().getItems()
-                .forEach(copy -> engine.deleteCopy(configMapTarget, copy, owner));
+                .forEach(copy -> deleteOnCleanup(syncer, identity, identity.configMaps(), copy, owner));
         client.secrets().inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)).list().getItems()
-                .forEach(copy -> engine.deleteCopy(secretTarget, copy, owner));
+                .forEach(copy -> deleteOnCleanup(syncer, identity, identity.secrets(), copy, owner));
         SourceKind.of(syncer.getSpec()).ifPresent(kind -> sourceObservations.forget(observationKey(kind, syncer.getSpec())));
         return DeleteControl.defaultDelete();
+    }
+
+    /**
+     * A copy the syncer's ServiceAccount may not delete stays, with a Warning Event: retrying would not change the
+     * ServiceAccount's RBAC, and a finalizer kept for it would block the deletion of the syncer and its namespace.
+     */
+    private <T extends HasMetadata> void deleteOnCleanup(ConfigMapSyncer syncer, Identity identity,
+            CopyTarget<T> target, T copy, CopyOwner owner) {
+        try {
+            engine.deleteCopy(target, copy, owner);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403 || identity.user().isEmpty()) {
+                throw e;
+            }
+            events.warning(syncer, Reason.Forbidden, copy.getKind() + " " + copy.getMetadata().getNamespace() + "/"
+                    + copy.getMetadata().getName() + " is left in place: " + ApiErrors.message(e));
+        }
     }
 
     /**
@@ -172,8 +202,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
      *
      * @param source the source as status names it, "Kind namespace/name"
      */
-    private record FanOut(ConfigMapSyncer syncer, SourceKind kind, String sourceName, String source, CopyOwner owner,
-            SourceCopies copies, SortedMap<String, TargetNamespaces.State> targets, ConflictPolicy policy,
+    private record FanOut(ConfigMapSyncer syncer, Identity identity, SourceKind kind, String sourceName, String source,
+            CopyOwner owner, SourceCopies copies, SortedMap<String, TargetNamespaces.State> targets, ConflictPolicy policy,
             Instant sourceFirstSeen) {
     }
 
@@ -188,6 +218,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         String sourceName = kind.sourceName(spec);
         String description = kind.kind() + " " + spec.getSourceNamespace() + "/" + sourceName;
         status.source(description);
+        Identity identity = identities.of(syncer);
+        identities.requireGet(identity, kind, spec.getSourceNamespace(), sourceName);
         HasMetadata source = readSource(kind, spec.getSourceNamespace(), sourceName, description);
         CopyOwner owner = ownerOf(syncer);
         SourceCopies copies = copiesOf(source, spec, owner);
@@ -196,7 +228,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         status.targeted((int) targets.values().stream().filter(s -> s != TargetNamespaces.State.TERMINATING).count());
         Instant firstSeen = sourceObservations.firstSeen(observationKey(kind, spec),
                 source.getMetadata().getResourceVersion());
-        return new FanOut(syncer, kind, sourceName, description, owner, copies, targets,
+        return new FanOut(syncer, identity, kind, sourceName, description, owner, copies, targets,
                 SpecValidator.conflictPolicy(spec), firstSeen);
     }
 
@@ -242,7 +274,7 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     /** @return false when the API refused the write */
     private boolean writeCopy(FanOut fanOut, String namespace, ConfigMapSyncerStatusBuilder status) {
         try {
-            CopyResult result = engine.sync(copyTarget(fanOut.kind()), fanOut.copies().desiredIn(namespace),
+            CopyResult result = engine.sync(fanOut.identity().copies(fanOut.kind()), fanOut.copies().desiredIn(namespace),
                     fanOut.owner(), fanOut.policy());
             if (result.outcome() == CopyResult.Outcome.CONFLICT) {
                 status.failed(namespace, Reason.Conflict, result.message());
@@ -276,12 +308,12 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         boolean refused = false;
         for (ConfigMap copy : ownedBy(configMaps.list(), fanOut.owner())) {
             if (!(fanOut.kind() == SourceKind.CONFIG_MAP && isWanted(copy, fanOut))) {
-                refused |= !deleteUnwantedCopy(configMapTarget, copy, fanOut.owner(), status);
+                refused |= !deleteUnwantedCopy(fanOut.identity().configMaps(), copy, fanOut.owner(), status);
             }
         }
         for (Secret copy : ownedBy(secrets.list(), fanOut.owner())) {
             if (!(fanOut.kind() == SourceKind.SECRET && isWanted(copy, fanOut))) {
-                refused |= !deleteUnwantedCopy(secretTarget, copy, fanOut.owner(), status);
+                refused |= !deleteUnwantedCopy(fanOut.identity().secrets(), copy, fanOut.owner(), status);
             }
         }
         return refused;
@@ -314,10 +346,6 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
 
     private InformerEventSource<? extends HasMetadata, ConfigMapSyncer> sourceCache(SourceKind kind) {
         return kind == SourceKind.CONFIG_MAP ? configMaps : secrets;
-    }
-
-    private CopyTarget<? extends HasMetadata> copyTarget(SourceKind kind) {
-        return kind == SourceKind.CONFIG_MAP ? configMapTarget : secretTarget;
     }
 
     private String observationKey(SourceKind kind, ConfigMapSyncerSpec spec) {

@@ -46,6 +46,8 @@ import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SyncMetrics;
+import io.krmsync.tenancy.Impersonation;
+import io.krmsync.tenancy.Tenancy;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
 /**
@@ -59,6 +61,8 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 // The kubeconfig Secrets. Reading the kinds named in rules is granted separately (ClusterRole krm-sync-krmsyncer-sources).
 @RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+// KRMSyncers acting as a ServiceAccount (spec.serviceAccountName): reviews of the reads their rules make.
+@RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
 public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSyncer> {
 
     /** The controller's name, also the reconciler label of metrics and the reconciler part of copy markers. */
@@ -76,6 +80,8 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
     private final KubeconfigPolicy kubeconfigPolicy;
     private final String clusterName;
     private final KRMSyncerConfig config;
+    private final Tenancy tenancy;
+    private final Impersonation impersonation;
     private final SourceObservations observations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<Secret, KRMSyncer> secrets;
@@ -84,7 +90,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     public KRMSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, EventRecorder events,
             SyncMetrics metrics, RemoteClients clients, ClustersConfig clustersConfig, LocalClusterConfig localCluster,
-            KRMSyncerConfig config) {
+            KRMSyncerConfig config, Tenancy tenancy, Impersonation impersonation) {
         this.engine = engine;
         this.statusRecorder = statusRecorder;
         this.events = events;
@@ -93,6 +99,8 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         this.kubeconfigPolicy = clustersConfig.insecure().policy();
         this.clusterName = localCluster.name();
         this.config = config;
+        this.tenancy = tenancy;
+        this.impersonation = impersonation;
     }
 
     @Override
@@ -175,6 +183,10 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         if (spec.getDeletionPolicy() == DeletionPolicy.Unrecognized) {
             throw new SyncBlocked(Reason.InvalidSpec, "spec.deletionPolicy must be Retain or Delete");
         }
+        if (!Impersonation.isServiceAccountName(spec.getServiceAccountName())) {
+            throw new SyncBlocked(Reason.InvalidSpec, "spec.serviceAccountName \"" + spec.getServiceAccountName()
+                    + "\" is not a valid ServiceAccount name");
+        }
     }
 
     /**
@@ -184,8 +196,10 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
      *         touched now, and it is tried again after the retry interval
      */
     private PassResult runRules(KRMSyncer syncer, DestinationCluster destination) throws SyncBlocked {
-        RulePass pass = new RulePass(syncer, owner(syncer), destination, sources, engine, observations, metrics,
-                clusterName);
+        SourceAccess access = new SourceAccess(tenancy.of(syncer.getMetadata().getNamespace(),
+                syncer.getSpec().getServiceAccountName()).user(), impersonation);
+        RulePass pass = new RulePass(syncer, owner(syncer), destination, sources, access, engine, observations,
+                metrics, clusterName);
         KRMSyncerStatus previous = syncer.getStatus();
         try {
             return pass.run(previous == null ? List.of() : previous.getRules());

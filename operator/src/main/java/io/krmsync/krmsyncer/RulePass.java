@@ -50,6 +50,7 @@ final class RulePass {
     private final CopyOwner owner;
     private final DestinationCluster destination;
     private final SourceWatches sources;
+    private final SourceAccess access;
     private final CopyEngine engine;
     private final SourceObservations observations;
     private final SyncMetrics metrics;
@@ -59,14 +60,15 @@ final class RulePass {
     private boolean wrote;
     private boolean pending;
 
-    RulePass(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination,
-            SourceWatches sources, CopyEngine engine, SourceObservations observations, SyncMetrics metrics,
+    RulePass(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination, SourceWatches sources,
+            SourceAccess access, CopyEngine engine, SourceObservations observations, SyncMetrics metrics,
             String clusterName) {
         this.syncer = syncer;
         this.id = ResourceID.fromResource(syncer);
         this.owner = owner;
         this.destination = destination;
         this.sources = sources;
+        this.access = access;
         this.engine = engine;
         this.observations = observations;
         this.metrics = metrics;
@@ -182,6 +184,7 @@ final class RulePass {
     }
 
     private Watch acquire(WatchKey key) throws RuleFailure {
+        access.requireRead(key);
         try {
             return sources.acquire(id, key);
         } catch (KubernetesClientException e) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.krmsync.OperatorNamespace;
@@ -17,6 +18,7 @@ public class Tenancy {
     private final Set<String> trusted;
     private final Optional<String> defaultServiceAccount;
 
+    @Inject
     public Tenancy(TenancyConfig config, OperatorNamespace operatorNamespace) {
         this(config.trustedNamespaces().orElse(List.of(operatorNamespace.name())), config.defaultServiceAccount());
     }

@@ -226,7 +226,8 @@ class ConfigMapSyncerFanOutBenchmark {
     private void startOperator() {
         operator = RunningOperator.with(client(OPERATOR), new ReconcileTracker())
                 .start(parts -> new ConfigMapSyncerReconciler(parts.copyEngine(), parts.statusRecorder(),
-                        parts.metrics(), () -> Duration.ofSeconds(30), () -> CLUSTER));
+                        parts.metrics(), () -> Duration.ofSeconds(30), () -> CLUSTER, parts.tenancy(),
+                        parts.impersonation(), parts.events()));
     }
 
     private void stopOperator() {

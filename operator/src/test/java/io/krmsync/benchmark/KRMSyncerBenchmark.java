@@ -466,7 +466,7 @@ class KRMSyncerBenchmark {
                 .start(parts -> new KRMSyncerReconciler(parts.copyEngine(), parts.statusRecorder(), parts.events(),
                         parts.metrics(), new RemoteClients(parts.serialization(), clustersConfig), clustersConfig,
                         config.getConfigMapping(LocalClusterConfig.class),
-                        config.getConfigMapping(KRMSyncerConfig.class)));
+                        config.getConfigMapping(KRMSyncerConfig.class), parts.tenancy(), parts.impersonation()));
     }
 
     private void stopOperator() {

@@ -1,5 +1,7 @@
 package io.krmsync.benchmark;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,10 +11,14 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.krmsync.OperatorNamespace;
 import io.krmsync.status.EventRecorder;
 import io.krmsync.status.StatusRecorder;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.SyncMetrics;
+import io.krmsync.tenancy.Impersonation;
+import io.krmsync.tenancy.Tenancy;
+import io.krmsync.tenancy.TenancyConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -29,10 +35,11 @@ final class RunningOperator<P extends ReconcileTracker> {
     /**
      * What a reconciler is built from, the parts every reconciler of krm-sync takes made once: the operator's client,
      * its serialization, a meter registry of its own with the project's sync metrics, the copy engine, the Event
-     * recorder and the status recorder.
+     * recorder, the status recorder, tenancy as the tests run it (every namespace trusted) and impersonation.
      */
     record Parts(KubernetesClient client, KubernetesSerialization serialization, SimpleMeterRegistry meters,
-            SyncMetrics metrics, CopyEngine copyEngine, EventRecorder events, StatusRecorder statusRecorder) {
+            SyncMetrics metrics, CopyEngine copyEngine, EventRecorder events, StatusRecorder statusRecorder,
+            Tenancy tenancy, Impersonation impersonation) {
 
         static Parts of(KubernetesClient client) {
             KubernetesSerialization serialization = client.getKubernetesSerialization();
@@ -40,7 +47,23 @@ final class RunningOperator<P extends ReconcileTracker> {
             SyncMetrics metrics = new SyncMetrics(meters);
             EventRecorder events = new EventRecorder(client);
             return new Parts(client, serialization, meters, metrics, new CopyEngine(serialization, metrics), events,
-                    new StatusRecorder(meters, events));
+                    new StatusRecorder(meters, events), everyNamespaceTrusted(client), new Impersonation(client));
+        }
+
+        private static Tenancy everyNamespaceTrusted(KubernetesClient client) {
+            TenancyConfig config = new TenancyConfig() {
+
+                @Override
+                public Optional<List<String>> trustedNamespaces() {
+                    return Optional.of(List.of("*"));
+                }
+
+                @Override
+                public Optional<String> defaultServiceAccount() {
+                    return Optional.empty();
+                }
+            };
+            return new Tenancy(config, new OperatorNamespace(Optional.empty(), client));
         }
     }
 
