@@ -274,8 +274,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     /** @return false when the API refused the write */
     private boolean writeCopy(FanOut fanOut, String namespace, ConfigMapSyncerStatusBuilder status) {
         try {
-            CopyResult result = engine.sync(fanOut.identity().copies(fanOut.kind()), fanOut.copies().desiredIn(namespace),
-                    fanOut.owner(), fanOut.policy());
+            CopyResult result = engine.sync(fanOut.identity().copies(fanOut.kind()),
+                    fanOut.copies().desiredIn(namespace), fanOut.owner(), fanOut.policy());
             if (result.outcome() == CopyResult.Outcome.CONFLICT) {
                 status.failed(namespace, Reason.Conflict, result.message());
                 return true;

@@ -39,7 +39,8 @@ final class SpecValidator {
             problems.add("spec.conflictPolicy must be Skip or Overwrite");
         }
         if (!Impersonation.isServiceAccountName(spec.getServiceAccountName())) {
-            problems.add("spec.serviceAccountName \"" + spec.getServiceAccountName() + "\" is not a valid ServiceAccount name");
+            problems.add("spec.serviceAccountName \"" + spec.getServiceAccountName()
+                    + "\" is not a valid ServiceAccount name");
         }
         return problems;
     }

@@ -40,7 +40,8 @@ record SourceAccess(Optional<String> user, Impersonation impersonation) {
                         + " " + key + ": " + ApiErrors.message(e));
             }
             if (refusal.isPresent()) {
-                throw new RuleFailure(Reason.Forbidden, refusal.get() + "; the rule syncs nothing until its RBAC allows it");
+                throw new RuleFailure(Reason.Forbidden,
+                        refusal.get() + "; the rule syncs nothing until its RBAC allows it");
             }
         }
     }

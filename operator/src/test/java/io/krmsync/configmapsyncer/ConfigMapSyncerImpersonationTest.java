@@ -104,7 +104,8 @@ class ConfigMapSyncerImpersonationTest extends OperatorTest {
         assertThat(status.getFailures()).singleElement().satisfies(failure -> {
             assertThat(failure.namespace()).isEqualTo(refused);
             assertThat(failure.reason()).isEqualTo("Forbidden");
-            assertThat(failure.message()).contains("User \"" + user(namespace) + "\" cannot create resource \"configmaps\"");
+            assertThat(failure.message())
+                    .contains("User \"" + user(namespace) + "\" cannot create resource \"configmaps\"");
         });
         assertThat(kubectl().configMap(refused, "app-config")).isNull();
     }
@@ -113,15 +114,16 @@ class ConfigMapSyncerImpersonationTest extends OperatorTest {
     void aCopyTheServiceAccountMayNotDeleteIsLeftWhenTheSyncerGoes() {
         String target = namespace("target");
         kubectl().createConfigMap(namespace, "app-config", "color=blue");
-        ConfigMapSyncer copier = apply(configMapSyncer("copier", target).with("spec.serviceAccountName", SERVICE_ACCOUNT));
+        ConfigMapSyncer copier = apply(configMapSyncer("copier", target)
+                .with("spec.serviceAccountName", SERVICE_ACCOUNT));
         awaitReady(copier, "Synced");
         clusters.apiServer(LOCAL).deny(user(namespace), "delete", "configmaps", target, "app-config");
 
         kubectl().delete(copier);
 
         eventually().untilAsserted(() -> assertThat(latest(copier)).isNull());
-        assertThat(awaitWarning(copier, "Forbidden").getMessage()).contains("ConfigMap " + target + "/app-config is left in place")
-                .contains("User \"" + user(namespace) + "\" cannot delete");
+        assertThat(awaitWarning(copier, "Forbidden").getMessage())
+                .contains("ConfigMap " + target + "/app-config is left in place").contains("User \"" + user(namespace) + "\" cannot delete");
         assertThat(kubectl().configMap(target, "app-config")).isNotNull();
     }
 
