@@ -203,8 +203,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
      * @param source the source as status names it, "Kind namespace/name"
      */
     private record FanOut(ConfigMapSyncer syncer, Identity identity, SourceKind kind, String sourceName, String source,
-            CopyOwner owner, SourceCopies copies, SortedMap<String, TargetNamespaces.State> targets, ConflictPolicy policy,
-            Instant sourceFirstSeen) {
+            CopyOwner owner, SourceCopies copies, SortedMap<String, TargetNamespaces.State> targets,
+            ConflictPolicy policy, Instant sourceFirstSeen) {
     }
 
     /** Validates the spec, reads the source and resolves the targets. */
