@@ -165,10 +165,34 @@ public final class SandboxApiServer {
         racingRequests.put(new RequestLine(method, path), racer);
     }
 
-    /** Drops every canned answer set with {@link #expect()} and every race set up ({@link #deleteJustBefore}, ...). */
+    /**
+     * Makes this server refuse an access, as RBAC without a grant for it would: SubjectAccessReviews of it answer not
+     * allowed, and requests impersonating {@code user} to do it get 403. A null argument matches anything; resource is
+     * the plural ({@code configmaps}), namespace "" means cluster-wide, name "" no particular object. Dropped by
+     * {@link #clearExpectations()}.
+     */
+    public void deny(String user, String verb, String resource, String namespace, String name) {
+        running();
+        dispatcher.authorizer().policy().deny(new AccessPolicy.Denial(user, verb, resource, namespace, name));
+    }
+
+    /** Records every request from now on, and every SubjectAccessReview, until {@link #clearExpectations()}. */
+    public RequestLog recordRequests() {
+        running();
+        return dispatcher.authorizer().startLog();
+    }
+
+    /**
+     * Drops every canned answer set with {@link #expect()}, every race set up ({@link #deleteJustBefore}, ...) and every
+     * access denied ({@link #deny}), and stops recording requests.
+     */
     public void clearExpectations() {
         expectations.clear();
         racingRequests.clear();
+        SandboxDispatcher current = dispatcher;
+        if (current != null) {
+            current.authorizer().clear();
+        }
     }
 
     private KubernetesMockServer running() {

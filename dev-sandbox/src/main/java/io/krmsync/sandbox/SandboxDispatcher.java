@@ -65,6 +65,11 @@ final class SandboxDispatcher extends Dispatcher {
 
     private final SandboxStore store = new SandboxStore();
     private final PollingWatches watches = new PollingWatches(store);
+    private final SandboxAuthorizer authorizer = new SandboxAuthorizer();
+
+    SandboxAuthorizer authorizer() {
+        return authorizer;
+    }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -83,6 +88,7 @@ final class SandboxDispatcher extends Dispatcher {
             LOG.warnf(e, "Sandbox API server failed on %s %s", request.getMethod(), pathOf(request));
             response = status(500, "InternalError", "the sandbox API server failed: " + e);
         }
+        authorizer.answered(request, pathOf(request));
         return finish(request, response);
     }
 
@@ -90,6 +96,11 @@ final class SandboxDispatcher extends Dispatcher {
         String path = pathOf(request);
         if (request.method() != HttpMethod.GET && queryOf(request).containsKey("dryRun")) {
             return status(400, "BadRequest", "dry runs are not supported by the sandbox API server");
+        }
+        Optional<MockResponse> refused = authorizer.refusal(request, RESOURCE_PATH.matcher(path),
+                "true".equals(queryOf(request).get("watch")));
+        if (refused.isPresent()) {
+            return refused.get();
         }
         return switch (request.method()) {
             case GET -> get(request, path);
@@ -191,7 +202,7 @@ final class SandboxDispatcher extends Dispatcher {
     }
 
     /**
-     * The sandbox authorises every request, and says so when asked (kubectl auth can-i --list; the operator SDK asks
+     * The sandbox authorises every request of its own administrator (no impersonation), and says so when asked (kubectl auth can-i --list; the operator SDK asks
      * before leader election whether it may use Leases): one rule allowing every verb on everything.
      */
     private static ObjectNode selfSubjectRulesReview(ObjectNode review) {
@@ -212,6 +223,9 @@ final class SandboxDispatcher extends Dispatcher {
     private MockResponse create(RecordedRequest request, String path) {
         if (path.equals(SELF_SUBJECT_RULES_REVIEWS)) {
             return json(201, selfSubjectRulesReview(parseObject(request.getBody().getBytes())));
+        }
+        if (path.equals(SandboxAuthorizer.SUBJECT_ACCESS_REVIEWS)) {
+            return json(201, authorizer.review(parseObject(request.getBody().getBytes())));
         }
         Matcher resource = RESOURCE_PATH.matcher(path);
         if (!resource.matches()) {
@@ -402,13 +416,13 @@ final class SandboxDispatcher extends Dispatcher {
         return json(code, statusNode(code, reason, message));
     }
 
-    private static ObjectNode statusNode(int code, String reason, String message) {
+    static ObjectNode statusNode(int code, String reason, String message) {
         ObjectNode status = JSON.objectNode().put("kind", "Status").put("apiVersion", "v1");
         status.putObject("metadata");
         return status.put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
     }
 
-    private static MockResponse json(int code, Object body) {
+    static MockResponse json(int code, Object body) {
         String text = body instanceof JsonNode node ? node.toString() : SERIALIZATION.asJson(body);
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", JSON_MEDIA_TYPE).setBody(text);
     }

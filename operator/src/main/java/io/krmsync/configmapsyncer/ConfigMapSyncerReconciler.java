@@ -36,7 +36,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.krmsync.clusters.LocalClusterConfig;
+import io.krmsync.configmapsyncer.Identities.Identity;
 import io.krmsync.status.ApiErrors;
+import io.krmsync.status.EventRecorder;
 import io.krmsync.status.Readiness;
 import io.krmsync.status.Reason;
 import io.krmsync.status.StatusRecorder;
@@ -54,6 +56,7 @@ import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.sync.UncopyableObjectException;
 import io.krmsync.tenancy.Authority;
 import io.krmsync.tenancy.Consent;
+import io.krmsync.tenancy.Impersonation;
 import io.krmsync.tenancy.Tenancy;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
@@ -70,6 +73,9 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
         verbs = { "get", "list", "watch", "create", "update", "delete" })
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+// Syncers acting as a ServiceAccount (spec.serviceAccountName): reviews of their reads, impersonation for their writes.
+@RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
+@RBACRule(apiGroups = "", resources = "serviceaccounts", verbs = { "impersonate" })
 public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, Cleaner<ConfigMapSyncer> {
 
     /** The controller's name, also the reconciler label of metrics and the reconciler part of copy markers. */
@@ -86,22 +92,26 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     private final ConfigMapSyncerConfig config;
     private final String clusterName;
     private final Tenancy tenancy;
+    private final Impersonation impersonation;
+    private final EventRecorder events;
     private final SourceObservations sourceObservations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<ConfigMap, ConfigMapSyncer> configMaps;
     private InformerEventSource<Secret, ConfigMapSyncer> secrets;
     private InformerEventSource<Namespace, ConfigMapSyncer> namespaces;
-    private CopyTarget<ConfigMap> configMapTarget;
-    private CopyTarget<Secret> secretTarget;
+    private Identities identities;
 
     public ConfigMapSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, SyncMetrics metrics,
-            ConfigMapSyncerConfig config, LocalClusterConfig localCluster, Tenancy tenancy) {
+            ConfigMapSyncerConfig config, LocalClusterConfig localCluster, Tenancy tenancy,
+            Impersonation impersonation, EventRecorder events) {
         this.engine = engine;
         this.statusRecorder = statusRecorder;
         this.metrics = metrics;
         this.config = config;
         this.clusterName = localCluster.name();
         this.tenancy = tenancy;
+        this.impersonation = impersonation;
+        this.events = events;
     }
 
     @Override
@@ -130,10 +140,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
                 .withSecondaryToPrimaryMapper(namespace -> syncersTargeting(syncers, namespace))
                 .build(), context);
 
-        KubernetesClient client = context.getClient();
-        configMapTarget = new CopyTarget<>(clusterName, ConfigMap.class, client.configMaps(),
-                new InformerCopyCache<>(configMaps));
-        secretTarget = new CopyTarget<>(clusterName, Secret.class, client.secrets(), new InformerCopyCache<>(secrets));
+        identities = new Identities(clusterName, impersonation, new InformerCopyCache<>(configMaps),
+                new InformerCopyCache<>(secrets));
         return List.of(configMaps, secrets, namespaces);
     }
 
@@ -143,13 +151,15 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         boolean retry = false;
         try {
             FanOut fanOut = plan(syncer, status);
-            retry = writeCopies(fanOut, status) | deleteUnwantedCopies(fanOut.owner(), fanOut::wants, status);
+            retry = writeCopies(fanOut, status)
+                    | deleteUnwantedCopies(fanOut.identity(), fanOut.owner(), fanOut::wants, status);
         } catch (NotShared notShared) {
             status.refused(Reason.SourceNotShared, notShared.getMessage());
             // Consent withdrawn is authority withdrawn: the copies made under it go.
-            retry = deleteUnwantedCopies(ownerOf(syncer), (kind, copy) -> false, status);
+            retry = deleteUnwantedCopies(identityOf(syncer), ownerOf(syncer), (kind, copy) -> false, status);
         } catch (SyncBlocked blocked) {
             status.blocked(blocked.reason(), blocked.getMessage());
+            retry = blocked.heals();
         }
         return statusRecorder.record(NAME, syncer, status.build(Instant.now()), context,
                 retry ? Optional.of(config.retryInterval()) : Optional.empty());
@@ -168,14 +178,32 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     public DeleteControl cleanup(ConfigMapSyncer syncer, Context<ConfigMapSyncer> context) {
         statusRecorder.forget(NAME, syncer);
         CopyOwner owner = ownerOf(syncer);
+        Identity identity = identityOf(syncer);
         KubernetesClient client = context.getClient();
         // Listed from the API server by marker, not from today's spec or a possibly lagging cache.
         client.configMaps().inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)).list().getItems()
-                .forEach(copy -> engine.deleteCopy(configMapTarget, copy, owner));
+                .forEach(copy -> deleteOnCleanup(syncer, identity, identity.configMaps(), copy, owner));
         client.secrets().inAnyNamespace().withLabels(TrackingMetadata.selectorFor(owner)).list().getItems()
-                .forEach(copy -> engine.deleteCopy(secretTarget, copy, owner));
+                .forEach(copy -> deleteOnCleanup(syncer, identity, identity.secrets(), copy, owner));
         SourceKind.of(syncer.getSpec()).ifPresent(kind -> sourceObservations.forget(observationKey(kind, syncer.getSpec())));
         return DeleteControl.defaultDelete();
+    }
+
+    /**
+     * A copy the syncer's ServiceAccount may not delete stays, with a Warning Event: retrying would not change the
+     * ServiceAccount's RBAC, and a finalizer kept for it would block the deletion of the syncer and its namespace.
+     */
+    private <T extends HasMetadata> void deleteOnCleanup(ConfigMapSyncer syncer, Identity identity,
+            CopyTarget<T> target, T copy, CopyOwner owner) {
+        try {
+            engine.deleteCopy(target, copy, owner);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403 || identity.user().isEmpty()) {
+                throw e;
+            }
+            events.warning(syncer, Reason.Forbidden, copy.getKind() + " " + copy.getMetadata().getNamespace() + "/"
+                    + copy.getMetadata().getName() + " is left in place: " + ApiErrors.message(e));
+        }
     }
 
     /**
@@ -183,16 +211,20 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
      *
      * @param source the source as status names it, "Kind namespace/name"
      */
-    private record FanOut(ConfigMapSyncer syncer, Authority authority, SourceKind kind, String sourceName,
+    private record FanOut(ConfigMapSyncer syncer, Identity identity, SourceKind kind, String sourceName,
             String source, CopyOwner owner, SourceCopies copies, TargetNamespaces targets, ConflictPolicy policy,
             Instant sourceFirstSeen) {
+
+        Authority authority() {
+            return identity.authority();
+        }
 
         /**
          * The policy for one namespace: Overwrite takes over unmanaged objects only where the syncer's authority
          * allows; elsewhere it leaves them alone, as Skip does.
          */
         ConflictPolicy policyIn(String namespace) {
-            return authority.mayOverwriteIn(namespace) ? policy : ConflictPolicy.Skip;
+            return authority().mayOverwriteIn(namespace) ? policy : ConflictPolicy.Skip;
         }
 
         /** Whether this copy of the syncer's is still wanted: the source's kind and name, where a copy may stay. */
@@ -219,7 +251,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         if (!problems.isEmpty()) {
             throw new SyncBlocked(Reason.InvalidSpec, String.join("; ", problems));
         }
-        Authority authority = authorityOf(syncer);
+        Identity identity = identityOf(syncer);
+        Authority authority = identity.authority();
         SourceKind kind = SourceKind.of(spec).orElseThrow();
         String sourceName = kind.sourceName(spec);
         String description = kind.kind() + " " + spec.getSourceNamespace() + "/" + sourceName;
@@ -227,19 +260,21 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
         var targets = TargetNamespaces.resolve(spec, namespaces.list().toList(), authority);
         status.targeted(targets.targeted());
         status.leftOut(targets.leftOut());
+        identities.requireGet(identity, kind, spec.getSourceNamespace(), sourceName);
         HasMetadata source = readSource(kind, spec.getSourceNamespace(), sourceName, description, authority);
         CopyOwner owner = ownerOf(syncer);
         SourceCopies copies = copiesOf(source, spec, owner);
         status.missingKeys(copies.missingKeys());
         Instant firstSeen = sourceObservations.firstSeen(observationKey(kind, spec),
                 source.getMetadata().getResourceVersion());
-        return new FanOut(syncer, authority, kind, sourceName, description, owner, copies, targets,
+        return new FanOut(syncer, identity, kind, sourceName, description, owner, copies, targets,
                 SpecValidator.conflictPolicy(spec), firstSeen);
     }
 
-    /** What this syncer may do, decided afresh on every reconciliation (docs/tenancy.md). */
-    private Authority authorityOf(ConfigMapSyncer syncer) {
-        return tenancy.of(syncer.getMetadata().getNamespace(), null);
+    /** What this syncer may do, and as whom, decided afresh on every reconciliation (docs/tenancy.md). */
+    private Identity identityOf(ConfigMapSyncer syncer) {
+        String serviceAccount = syncer.getSpec() == null ? null : syncer.getSpec().getServiceAccountName();
+        return identities.of(tenancy.of(syncer.getMetadata().getNamespace(), serviceAccount));
     }
 
     private HasMetadata readSource(SourceKind kind, String namespace, String name, String description,
@@ -299,8 +334,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     /** @return false when the API refused the write */
     private boolean writeCopy(FanOut fanOut, String namespace, ConfigMapSyncerStatusBuilder status) {
         try {
-            CopyResult result = engine.sync(copyTarget(fanOut.kind()), fanOut.copies().desiredIn(namespace),
-                    fanOut.owner(), fanOut.policyIn(namespace));
+            CopyResult result = engine.sync(fanOut.identity().copies(fanOut.kind()),
+                    fanOut.copies().desiredIn(namespace), fanOut.owner(), fanOut.policyIn(namespace));
             if (result.outcome() == CopyResult.Outcome.CONFLICT) {
                 reportConflict(fanOut, namespace, result, status);
                 return true;
@@ -343,17 +378,17 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
      *
      * @return whether a delete was refused, so that the syncer is looked at again soon
      */
-    private boolean deleteUnwantedCopies(CopyOwner owner, BiPredicate<SourceKind, HasMetadata> wanted,
-            ConfigMapSyncerStatusBuilder status) {
+    private boolean deleteUnwantedCopies(Identity identity, CopyOwner owner,
+            BiPredicate<SourceKind, HasMetadata> wanted, ConfigMapSyncerStatusBuilder status) {
         boolean refused = false;
         for (ConfigMap copy : ownedBy(configMaps.list(), owner)) {
             if (!wanted.test(SourceKind.CONFIG_MAP, copy)) {
-                refused |= !deleteUnwantedCopy(configMapTarget, copy, owner, status);
+                refused |= !deleteUnwantedCopy(identity.configMaps(), copy, owner, status);
             }
         }
         for (Secret copy : ownedBy(secrets.list(), owner)) {
             if (!wanted.test(SourceKind.SECRET, copy)) {
-                refused |= !deleteUnwantedCopy(secretTarget, copy, owner, status);
+                refused |= !deleteUnwantedCopy(identity.secrets(), copy, owner, status);
             }
         }
         return refused;
@@ -381,10 +416,6 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
 
     private InformerEventSource<? extends HasMetadata, ConfigMapSyncer> sourceCache(SourceKind kind) {
         return kind == SourceKind.CONFIG_MAP ? configMaps : secrets;
-    }
-
-    private CopyTarget<? extends HasMetadata> copyTarget(SourceKind kind) {
-        return kind == SourceKind.CONFIG_MAP ? configMapTarget : secretTarget;
     }
 
     private String observationKey(SourceKind kind, ConfigMapSyncerSpec spec) {

@@ -43,8 +43,13 @@ public class ConfigMapSyncerSpec {
     private List<String> keys = new ArrayList<>();
 
     @Default("Skip")
-    @JsonPropertyDescription("When a target already holds an object of that name not created by krm-sync: Skip (leave it, report a conflict) or Overwrite (take it over).")
+    @JsonPropertyDescription("When a target already holds an object of that name not created by krm-sync: Skip (leave it, report a conflict) or Overwrite (take it over; a syncer outside the trusted namespaces takes over only in its own namespace).")
     private ConflictPolicy conflictPolicy = ConflictPolicy.Skip;
+
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @Size(max = 253)
+    @JsonPropertyDescription("A ServiceAccount of this syncer's namespace to act as: the source is read only if a SubjectAccessReview allows that ServiceAccount to get it, and copies are written and deleted impersonating it, so that its RBAC bounds what the syncer does. Unset: the operator's own authority, or the ServiceAccount krm-sync.tenancy.default-service-account names for syncers outside the trusted namespaces.")
+    private String serviceAccountName;
 
     public String getSourceNamespace() {
         return sourceNamespace;
@@ -100,5 +105,13 @@ public class ConfigMapSyncerSpec {
 
     public void setConflictPolicy(ConflictPolicy conflictPolicy) {
         this.conflictPolicy = conflictPolicy;
+    }
+
+    public String getServiceAccountName() {
+        return serviceAccountName;
+    }
+
+    public void setServiceAccountName(String serviceAccountName) {
+        this.serviceAccountName = serviceAccountName;
     }
 }

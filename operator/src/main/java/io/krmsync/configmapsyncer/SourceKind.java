@@ -4,13 +4,15 @@ import java.util.Optional;
 
 /** The two kinds a syncer can copy; a spec names exactly one of them. */
 enum SourceKind {
-    CONFIG_MAP("ConfigMap"),
-    SECRET("Secret");
+    CONFIG_MAP("ConfigMap", "configmaps"),
+    SECRET("Secret", "secrets");
 
     private final String kind;
+    private final String resource;
 
-    SourceKind(String kind) {
+    SourceKind(String kind, String resource) {
         this.kind = kind;
+        this.resource = resource;
     }
 
     /** Empty when the spec names neither or both. */
@@ -28,6 +30,11 @@ enum SourceKind {
 
     String kind() {
         return kind;
+    }
+
+    /** As URLs and RBAC rules name it. */
+    String resource() {
+        return resource;
     }
 
     String sourceName(ConfigMapSyncerSpec spec) {

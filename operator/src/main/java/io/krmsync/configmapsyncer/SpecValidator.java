@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.LabelSelectors;
+import io.krmsync.tenancy.Impersonation;
 
 /**
  * Checks a spec the way the CRD's schema and CEL rules do on a real API server, so that an object that slipped past
@@ -36,6 +37,10 @@ final class SpecValidator {
         }
         if (spec.getConflictPolicy() == ConflictPolicy.Unrecognized) {
             problems.add("spec.conflictPolicy must be Skip or Overwrite");
+        }
+        if (!Impersonation.isServiceAccountName(spec.getServiceAccountName())) {
+            problems.add("spec.serviceAccountName \"" + spec.getServiceAccountName()
+                    + "\" is not a valid ServiceAccount name");
         }
         return problems;
     }

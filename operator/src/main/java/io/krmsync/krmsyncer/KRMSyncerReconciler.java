@@ -47,6 +47,7 @@ import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SyncMetrics;
 import io.krmsync.tenancy.Authority;
+import io.krmsync.tenancy.Impersonation;
 import io.krmsync.tenancy.Tenancy;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 
@@ -62,6 +63,8 @@ import io.quarkiverse.operatorsdk.annotations.RBACRule;
 // The kubeconfig Secrets. Reading the kinds named in rules is granted separately (ClusterRole krm-sync-krmsyncer-sources).
 @RBACRule(apiGroups = "", resources = "secrets", verbs = { "get", "list", "watch" })
 @RBACRule(apiGroups = "", resources = "events", verbs = { "create" })
+// KRMSyncers acting as a ServiceAccount (spec.serviceAccountName): reviews of the reads their rules make.
+@RBACRule(apiGroups = "authorization.k8s.io", resources = "subjectaccessreviews", verbs = { "create" })
 public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSyncer> {
 
     /** The controller's name, also the reconciler label of metrics and the reconciler part of copy markers. */
@@ -80,6 +83,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
     private final String clusterName;
     private final KRMSyncerConfig config;
     private final Tenancy tenancy;
+    private final Impersonation impersonation;
     private final SourceObservations observations = new SourceObservations(Clock.systemUTC());
 
     private InformerEventSource<Secret, KRMSyncer> secrets;
@@ -88,7 +92,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     public KRMSyncerReconciler(CopyEngine engine, StatusRecorder statusRecorder, EventRecorder events,
             SyncMetrics metrics, RemoteClients clients, ClustersConfig clustersConfig, LocalClusterConfig localCluster,
-            KRMSyncerConfig config, Tenancy tenancy) {
+            KRMSyncerConfig config, Tenancy tenancy, Impersonation impersonation) {
         this.engine = engine;
         this.statusRecorder = statusRecorder;
         this.events = events;
@@ -98,6 +102,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         this.clusterName = localCluster.name();
         this.config = config;
         this.tenancy = tenancy;
+        this.impersonation = impersonation;
     }
 
     @Override
@@ -180,6 +185,10 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
         if (spec.getDeletionPolicy() == DeletionPolicy.Unrecognized) {
             throw new SyncBlocked(Reason.InvalidSpec, "spec.deletionPolicy must be Retain or Delete");
         }
+        if (!Impersonation.isServiceAccountName(spec.getServiceAccountName())) {
+            throw new SyncBlocked(Reason.InvalidSpec, "spec.serviceAccountName \"" + spec.getServiceAccountName()
+                    + "\" is not a valid ServiceAccount name");
+        }
     }
 
     /**
@@ -189,8 +198,8 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
      *         touched now, and it is tried again after the retry interval
      */
     private PassResult runRules(KRMSyncer syncer, DestinationCluster destination) throws SyncBlocked {
-        RulePass pass = new RulePass(syncer, owner(syncer), destination, authorityOf(syncer), sources, engine,
-                observations, metrics, clusterName);
+        RulePass pass = new RulePass(syncer, owner(syncer), destination, sources,
+                new SourceAccess(authorityOf(syncer), impersonation), engine, observations, metrics, clusterName);
         KRMSyncerStatus previous = syncer.getStatus();
         try {
             return pass.run(previous == null ? List.of() : previous.getRules());
@@ -210,7 +219,7 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
      * never kept: the pass checks each source's consent against it, so consent withdrawn counts at the next event.
      */
     private Authority authorityOf(KRMSyncer syncer) {
-        return tenancy.of(syncer.getMetadata().getNamespace(), null);
+        return tenancy.of(syncer.getMetadata().getNamespace(), syncer.getSpec().getServiceAccountName());
     }
 
     /** Its watches at both ends go: a suspended or blocked KRMSyncer watches nothing. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.krmsync.sync.ConflictPolicy;
@@ -56,6 +57,11 @@ public class KRMSyncerSpec {
     @Default("Skip")
     @JsonPropertyDescription("When the destination already holds an object of that name not created by krm-sync: Skip (leave it, report a conflict) or Overwrite (take it over, e.g. to push back to the former active cluster after a failover).")
     private ConflictPolicy conflictPolicy = ConflictPolicy.Skip;
+
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @Size(max = 253)
+    @JsonPropertyDescription("A ServiceAccount of this KRMSyncer's namespace to act as in this cluster: a rule's objects are watched only if SubjectAccessReviews allow that ServiceAccount to list and watch them there. Writes go to the destination with the kubeconfig's own credentials. Unset: the operator's own authority, or the ServiceAccount krm-sync.tenancy.default-service-account names for KRMSyncers outside the trusted namespaces.")
+    private String serviceAccountName;
 
     public Boolean getSuspend() {
         return suspend;
@@ -111,5 +117,13 @@ public class KRMSyncerSpec {
 
     public void setConflictPolicy(ConflictPolicy conflictPolicy) {
         this.conflictPolicy = conflictPolicy;
+    }
+
+    public String getServiceAccountName() {
+        return serviceAccountName;
+    }
+
+    public void setServiceAccountName(String serviceAccountName) {
+        this.serviceAccountName = serviceAccountName;
     }
 }

@@ -52,8 +52,8 @@ final class RulePass {
     private final ResourceID id;
     private final CopyOwner owner;
     private final DestinationCluster destination;
-    private final Authority authority;
     private final SourceWatches sources;
+    private final SourceAccess access;
     private final CopyEngine engine;
     private final SourceObservations observations;
     private final SyncMetrics metrics;
@@ -63,15 +63,15 @@ final class RulePass {
     private boolean wrote;
     private boolean pending;
 
-    RulePass(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination, Authority authority,
-            SourceWatches sources, CopyEngine engine, SourceObservations observations, SyncMetrics metrics,
+    RulePass(KRMSyncer syncer, CopyOwner owner, DestinationCluster destination, SourceWatches sources,
+            SourceAccess access, CopyEngine engine, SourceObservations observations, SyncMetrics metrics,
             String clusterName) {
         this.syncer = syncer;
         this.id = ResourceID.fromResource(syncer);
         this.owner = owner;
         this.destination = destination;
-        this.authority = authority;
         this.sources = sources;
+        this.access = access;
         this.engine = engine;
         this.observations = observations;
         this.metrics = metrics;
@@ -110,7 +110,7 @@ final class RulePass {
         RuleStatus status = new RuleStatus(gvk);
         try {
             RuleKind sourceKind = sources.kind(gvk);
-            SourceScope scope = SourceScope.of(authority, sourceKind, rules);
+            SourceScope scope = SourceScope.of(access.authority(), sourceKind, rules);
             RuleKind destinationKind = destination.kind(gvk);
             if (sourceKind.namespaced() != destinationKind.namespaced()) {
                 throw new RuleFailure(Reason.RuleInvalid, gvk.kind()
@@ -188,6 +188,7 @@ final class RulePass {
     }
 
     private Watch acquire(WatchKey key) throws RuleFailure {
+        access.requireRead(key);
         try {
             return sources.acquire(id, key);
         } catch (KubernetesClientException e) {

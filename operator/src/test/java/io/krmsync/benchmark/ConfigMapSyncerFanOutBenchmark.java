@@ -58,9 +58,11 @@ import io.krmsync.sync.TrackingMetadata;
  * Rounds run in one JVM on one API server ({@code benchmark.rounds}, default 7); each round: the floor (a plain client
  * makes the same creates, no operator running), the copies deleted, the floor again with a watch on all ConfigMaps open
  * (the one the operator's informer holds), the copies deleted, a fresh operator started, the syncer created and
- * converged, the syncer deleted (its finalizer removes the copies), the operator stopped. Round 1 runs in a cold JVM;
- * the headline figures are medians over the others, floor and convergence alternating so that drift (JIT warm-up, load
- * from other processes) hits both alike. The last round also changes one key of the source and restarts the operator.
+ * converged, the syncer deleted (its finalizer removes the copies), the operator stopped; and, before that in even
+ * rounds and after it in odd ones, the same with a syncer that names a ServiceAccount ({@code spec.serviceAccountName}:
+ * a SubjectAccessReview of its source, every copy written impersonating it). Round 1 runs in a cold JVM; the headline
+ * figures are medians over the others, floor and convergence alternating so that drift (JIT warm-up, load from other
+ * processes) hits both alike. The last round also changes one key of the source and restarts the operator.
  */
 @Tag("benchmark")
 class ConfigMapSyncerFanOutBenchmark {
@@ -77,11 +79,13 @@ class ConfigMapSyncerFanOutBenchmark {
     private static final String FLOORS = "floor";
     private static final String WATCHED_FLOORS = "floor with the watch";
     private static final String CONVERGENCES = "convergence";
+    private static final String IMPERSONATED_CONVERGENCES = "convergence as a ServiceAccount";
 
     private static final String CLUSTER = "local";
     private static final String SOURCE_NAMESPACE = "bench-source";
     private static final String SOURCE_NAME = "fanout-source";
     private static final String SYNCER_NAME = "fanout";
+    private static final String SERVICE_ACCOUNT = "fanout-writer";
     private static final String TARGET_LABEL = "krm-sync-benchmark";
     private static final String CHANGED_KEY = "key-00";
     private static final String GENERATED_CRD = "target/kubernetes/configmapsyncers.config.example.com-v1.yml";
@@ -149,10 +153,14 @@ class ConfigMapSyncerFanOutBenchmark {
         deleteCopies();
         phases.add(WATCHED_FLOORS, floor("floor-watched-" + round, data, true));
         deleteCopies();
+        boolean impersonatingFirst = round % 2 == 0;
+        if (impersonatingFirst) {
+            convergeAsServiceAccount(round, data);
+        }
 
         // 0, 1, 2: a fresh operator; a new syncer converges; what it wrote.
         startOperator();
-        Phase convergence = converge("convergence-" + round, () -> driver.resource(syncer()).create(), data, 1);
+        Phase convergence = converge("convergence-" + round, () -> driver.resource(syncer(null)).create(), data, 1);
         phases.add(CONVERGENCES, convergence);
         report.round(round, convergence);
 
@@ -172,6 +180,20 @@ class ConfigMapSyncerFanOutBenchmark {
 
         // The syncer's deletion removes its copies (and makes room for the next round).
         report.cleanup(round, deleteSyncer());
+        stopOperator();
+        if (!impersonatingFirst) {
+            // The last round changed a key of the source meanwhile.
+            convergeAsServiceAccount(round, round == rounds ? changed : data);
+        }
+        report.impersonated(round);
+    }
+
+    /** 6: a fresh operator; a new syncer acting as a ServiceAccount converges; it is deleted, with its copies. */
+    private void convergeAsServiceAccount(int round, Map<String, String> data) throws Exception {
+        startOperator();
+        phases.add(IMPERSONATED_CONVERGENCES, converge("convergence-as-service-account-" + round,
+                () -> driver.resource(syncer(SERVICE_ACCOUNT)).create(), data, 1));
+        deleteSyncer();
         stopOperator();
     }
 
@@ -209,8 +231,10 @@ class ConfigMapSyncerFanOutBenchmark {
         return data;
     }
 
-    private ConfigMapSyncer syncer() {
+    /** @param serviceAccountName null for a syncer acting with the operator's own authority */
+    private ConfigMapSyncer syncer(String serviceAccountName) {
         ConfigMapSyncerSpec spec = new ConfigMapSyncerSpec();
+        spec.setServiceAccountName(serviceAccountName);
         spec.setSourceNamespace(SOURCE_NAMESPACE);
         spec.setSourceConfigMap(SOURCE_NAME);
         spec.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels(TARGET_LABEL, "fanout").build());
@@ -226,7 +250,8 @@ class ConfigMapSyncerFanOutBenchmark {
     private void startOperator() {
         operator = RunningOperator.with(client(OPERATOR), new ReconcileTracker())
                 .start(parts -> new ConfigMapSyncerReconciler(parts.copyEngine(), parts.statusRecorder(),
-                        parts.metrics(), () -> Duration.ofSeconds(30), () -> CLUSTER, parts.tenancy()));
+                        parts.metrics(), () -> Duration.ofSeconds(30), () -> CLUSTER, parts.tenancy(),
+                        parts.impersonation(), parts.events()));
     }
 
     private void stopOperator() {
@@ -384,7 +409,7 @@ class ConfigMapSyncerFanOutBenchmark {
                     + "processes on the machine / stolen by the hypervisor meanwhile):",
                     "round", "floor", "ms/write", "CPU/copy", "others/steal", "floor+watch", "ms/write", "operator start",
                     "convergence", "ms/write", "CPU/copy", "others/steal", "ratio", "copy/all writes", "syncer deletion",
-                    "copy/all writes");
+                    "copy/all writes", "as ServiceAccount", "reviews", "ratio to convergence");
         }
 
         void setup(String crdOrigin) {
@@ -414,7 +439,15 @@ class ConfigMapSyncerFanOutBenchmark {
                     secs(convergence.startNanos(), convergence.convergedNanos()), msPerWrite(convergence),
                     cpuPerCopy(convergence), interference(convergence),
                     ratio(convergence.seconds(), floor.seconds()),
-                    copyAndAllWrites(convergence), "", "" });
+                    copyAndAllWrites(convergence), "", "", "", "", "" });
+        }
+
+        void impersonated(int round) {
+            String[] row = roundRows.get(round - 1);
+            Phase impersonated = phases.last(IMPERSONATED_CONVERGENCES);
+            row[16] = secs(impersonated.startNanos(), impersonated.convergedNanos());
+            row[17] = Long.toString(impersonated.untilSettled(SERVER).writes(OPERATOR, Category.REVIEW));
+            row[18] = ratio(impersonated.seconds(), phases.last(CONVERGENCES).seconds());
         }
 
         void cleanup(int round, Phase cleanup) {
@@ -476,6 +509,7 @@ class ConfigMapSyncerFanOutBenchmark {
             row("", "  ratio in round 1 (cold JVM)", ratio(phases.all(CONVERGENCES).getFirst().seconds(),
                     phases.all(FLOORS).getFirst().seconds()), "");
             cpuPerCopyRows(scope, warmFloors, warmConvergences);
+            impersonationRows(scope, convergenceSeconds);
             watchedFloorRows(scope, median(convergenceSeconds));
             String copyWrites = phases.all(CONVERGENCES).stream()
                     .map(c -> Long.toString(c.untilSettled(SERVER).writes(OPERATOR, Category.COPY)))
@@ -484,6 +518,29 @@ class ConfigMapSyncerFanOutBenchmark {
                     .map(c -> Long.toString(c.untilSettled(SERVER).writes(OPERATOR)))
                     .distinct().collect(Collectors.joining(", "));
             row("2", "operator copy writes / total writes per convergence, all rounds", copyWrites + " / " + totalWrites, "");
+        }
+
+        /** 6: the same convergence by a syncer acting as a ServiceAccount, against the one acting as the operator. */
+        private void impersonationRows(String scope, List<Double> convergenceSeconds) {
+            List<Phase> warm = phases.warm(IMPERSONATED_CONVERGENCES);
+            List<Double> seconds = Rounds.seconds(warm);
+            row("6", "convergence as a ServiceAccount (spec.serviceAccountName), median of " + scope,
+                    String.format(Locale.ROOT, "%.3f s", median(seconds)), range(seconds, " s"));
+            row("6", "ratio as a ServiceAccount / as the operator: medians",
+                    ratio(median(seconds), median(convergenceSeconds)), "target <= 1.3x");
+            List<Double> ratios = Rounds.ratios(warm, phases.warm(CONVERGENCES));
+            row("", "  ratio per round, " + scope, String.format(Locale.ROOT, "median %.2fx", median(ratios)),
+                    range(ratios, "x"));
+            List<Double> cpu = warm.stream().map(this::cpuMsPerCopy).toList();
+            List<Double> plainCpu = phases.warm(CONVERGENCES).stream().map(this::cpuMsPerCopy).toList();
+            row("", "  CPU of this JVM per copy, medians: as a ServiceAccount / as the operator",
+                    String.format(Locale.ROOT, "%.2f / %.2f ms", median(cpu), median(plainCpu)),
+                    "ratio " + ratio(median(cpu), median(plainCpu)));
+            Phase last = phases.last(IMPERSONATED_CONVERGENCES);
+            RequestCounts settled = last.untilSettled(SERVER);
+            row("6", "last round: copy writes / SubjectAccessReviews / all writes until quiet",
+                    settled.writes(OPERATOR, Category.COPY) + " / " + settled.writes(OPERATOR, Category.REVIEW) + " / "
+                            + settled.writes(OPERATOR), settled.describe(OPERATOR, true));
         }
 
         private void lastFloor(Phase lastFloor) {

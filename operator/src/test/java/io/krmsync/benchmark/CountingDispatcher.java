@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -18,7 +21,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 /**
  * The CRUD dispatcher of fabric8's in-memory API server (the one {@code @EnableKubernetesMockClient(crud = true)}
  * builds), counting every request by client (its User-Agent), kind of path, method and response code. Each client of
- * the benchmark has its own User-Agent, so the operator's requests are told from the benchmark's own.
+ * the benchmark has its own User-Agent, so the operator's requests are told from the benchmark's own. It answers
+ * SubjectAccessReviews as an API server that allows everything, which the CRUD mock does not (it would store the
+ * review and answer it without a status).
  */
 final class CountingDispatcher extends KubernetesMixedDispatcher {
 
@@ -32,6 +37,8 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
         SYNCER,
         EVENT,
         NAMESPACE,
+        /** SubjectAccessReviews of a syncer acting as a ServiceAccount. */
+        REVIEW,
         CRD,
         OTHER
     }
@@ -42,6 +49,8 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
     private static final Pattern EVENT = Pattern.compile("^/(api/v1|apis/events\\.k8s\\.io/[^/]+)/(namespaces/[^/]+/)?events(/[^/]+)?$");
     private static final Pattern NAMESPACE = Pattern.compile("^/api/v1/namespaces(/[^/]+)?$");
     private static final Pattern CRD = Pattern.compile("^/apis/apiextensions\\.k8s\\.io/.*");
+    private static final String REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final RequestCounts.Tally counts = new RequestCounts.Tally();
     private final Set<Long> serverThreads = ConcurrentHashMap.newKeySet();
@@ -71,7 +80,7 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
         long start = System.nanoTime();
         MockResponse response = null;
         try {
-            response = super.dispatch(request);
+            response = category == Category.REVIEW ? allowed(request) : super.dispatch(request);
             return response;
         } finally {
             long end = System.nanoTime();
@@ -112,7 +121,17 @@ final class CountingDispatcher extends KubernetesMixedDispatcher {
         return serverThreads.contains(threadId) ? "API server (mock) event loop" : null;
     }
 
+    private static MockResponse allowed(RecordedRequest request) {
+        SubjectAccessReview review = SERIALIZATION.unmarshal(request.getBody().readUtf8(), SubjectAccessReview.class);
+        review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(true).withReason("benchmark").build());
+        return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+                .setBody(SERIALIZATION.asJson(review));
+    }
+
     static Category categorize(String path) {
+        if (REVIEWS.equals(path)) {
+            return Category.REVIEW;
+        }
         if (COPY.matcher(path).matches()) {
             return Category.COPY;
         }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Function;
@@ -42,7 +41,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.krmsync.OperatorNamespace;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter;
 import io.krmsync.benchmark.PropagationClusters.RequestCounter.Category;
 import io.krmsync.clusters.ClustersConfig;
@@ -60,7 +58,6 @@ import io.krmsync.sync.ObjectSanitizer;
 import io.krmsync.sync.SourceRef;
 import io.krmsync.sync.TrackingMetadata;
 import io.krmsync.tenancy.Tenancy;
-import io.krmsync.tenancy.TenancyConfig;
 import io.smallrye.config.SmallRyeConfig;
 
 /**
@@ -464,16 +461,13 @@ class KRMSyncerBenchmark {
      */
     private void startOperator() {
         SmallRyeConfig config = PropagationClusters.config(properties, "krmsyncer-benchmark", ClustersConfig.class,
-                KRMSyncerConfig.class, LocalClusterConfig.class, TenancyConfig.class);
+                KRMSyncerConfig.class, LocalClusterConfig.class);
         ClustersConfig clustersConfig = config.getConfigMapping(ClustersConfig.class);
         operator = RunningOperator.with(RunningOperator.clientOf(clusters.url(SOURCE)), new Probe())
                 .start(parts -> new KRMSyncerReconciler(parts.copyEngine(), parts.statusRecorder(), parts.events(),
                         parts.metrics(), new RemoteClients(parts.serialization(), clustersConfig), clustersConfig,
                         config.getConfigMapping(LocalClusterConfig.class),
-                        config.getConfigMapping(KRMSyncerConfig.class),
-                        // The KRMSyncer is in the operator's namespace, trusted by default.
-                        new Tenancy(config.getConfigMapping(TenancyConfig.class),
-                                new OperatorNamespace(Optional.of(SYNCER_NAMESPACE), parts.client()))));
+                        config.getConfigMapping(KRMSyncerConfig.class), parts.tenancy(), parts.impersonation()));
     }
 
     private void stopOperator() {

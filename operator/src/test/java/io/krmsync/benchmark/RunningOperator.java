@@ -16,6 +16,7 @@ import io.krmsync.status.EventRecorder;
 import io.krmsync.status.StatusRecorder;
 import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.SyncMetrics;
+import io.krmsync.tenancy.Impersonation;
 import io.krmsync.tenancy.Tenancy;
 import io.krmsync.tenancy.TenancyConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,12 +35,11 @@ final class RunningOperator<P extends ReconcileTracker> {
     /**
      * What a reconciler is built from, the parts every reconciler of krm-sync takes made once: the operator's client,
      * its serialization, a meter registry of its own with the project's sync metrics, the copy engine, the Event
-     * recorder, the status recorder, and tenancy trusting every namespace (as {@code %test} does): the benchmarks
-     * measure syncing, not consent checks.
+     * recorder, the status recorder, tenancy as the tests run it (every namespace trusted) and impersonation.
      */
     record Parts(KubernetesClient client, KubernetesSerialization serialization, SimpleMeterRegistry meters,
             SyncMetrics metrics, CopyEngine copyEngine, EventRecorder events, StatusRecorder statusRecorder,
-            Tenancy tenancy) {
+            Tenancy tenancy, Impersonation impersonation) {
 
         static Parts of(KubernetesClient client) {
             KubernetesSerialization serialization = client.getKubernetesSerialization();
@@ -48,7 +48,7 @@ final class RunningOperator<P extends ReconcileTracker> {
             EventRecorder events = new EventRecorder(client);
             return new Parts(client, serialization, meters, metrics, new CopyEngine(serialization, metrics), events,
                     new StatusRecorder(meters, events), new Tenancy(EVERY_NAMESPACE_TRUSTED,
-                            new OperatorNamespace(Optional.empty(), client)));
+                            new OperatorNamespace(Optional.empty(), client)), new Impersonation(client));
         }
     }
 

@@ -53,7 +53,10 @@ class InstallBundleRbacIT {
             Map.entry("syncer.gkelabs.io/krmsyncers/status", Set.of("update", "patch")),
             Map.entry("syncer.gkelabs.io/krmsyncers/finalizers", Set.of("update")),
             // SourceWatches: the kinds of the upstream KRMSyncer examples (ClusterRole krm-sync-krmsyncer-sources, by aggregation).
-            Map.entry("networking.k8s.io/ingresses", Set.of("get", "list", "watch")));
+            Map.entry("networking.k8s.io/ingresses", Set.of("get", "list", "watch")),
+            // tenancy.Impersonation: reviews of what a syncer's ServiceAccount reads, impersonation for its writes.
+            Map.entry("authorization.k8s.io/subjectaccessreviews", Set.of("create")),
+            Map.entry("/serviceaccounts", Set.of("impersonate")));
 
     /** Labels by which a ClusterRole adds its rules to the built-in user-facing roles (admin, edit, view). */
     private static final String AGGREGATE_TO = "rbac.authorization.k8s.io/aggregate-to-";
@@ -159,6 +162,28 @@ class InstallBundleRbacIT {
                     .collect(Collectors.toSet());
             assertThat(grantedVerbs).as("verbs granted cluster-wide on %s", groupResource).containsAll(verbs);
         });
+    }
+
+    /**
+     * Impersonation lets the operator act as whoever it may impersonate: ServiceAccounts only, never users, groups,
+     * user extras or UIDs (a syncer's spec names a ServiceAccount; the API server adds its groups itself), and no other
+     * verb on ServiceAccounts (no tokens, no reading them).
+     */
+    @Test
+    void impersonationIsGrantedOnServiceAccountsOnly() {
+        List<PolicyRule> impersonating = allRules().stream().filter(rule -> rule.getVerbs().contains("impersonate"))
+                .toList();
+        assertThat(impersonating).as("rules granting impersonate").isNotEmpty().allSatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("serviceaccounts");
+            assertThat(rule.getVerbs()).containsExactly("impersonate");
+        });
+        assertThat(allRules()).as("rules on ServiceAccounts")
+                .filteredOn(rule -> rule.getResources().stream().anyMatch(r -> r.startsWith("serviceaccounts")))
+                .allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactly("impersonate"));
+        assertThat(allRules()).as("rules on SubjectAccessReviews")
+                .filteredOn(rule -> rule.getResources().contains("subjectaccessreviews"))
+                .allSatisfy(rule -> assertThat(rule.getVerbs()).containsExactly("create"));
     }
 
     /**

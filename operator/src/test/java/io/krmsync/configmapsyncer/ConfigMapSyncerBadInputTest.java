@@ -43,6 +43,9 @@ class ConfigMapSyncerBadInputTest extends OperatorTest {
                 invalid("invalid key", (m, source, target) -> m.with("spec.keys", List.of("bad key!")), "spec.keys"),
                 invalid("unknown conflict policy", (m, source, target) -> m.with("spec.conflictPolicy", "Replace"),
                         "spec.conflictPolicy must be Skip or Overwrite"),
+                invalid("serviceAccountName that names no ServiceAccount",
+                        (m, source, target) -> m.with("spec.serviceAccountName", "kube-system:admin"),
+                        "spec.serviceAccountName \"kube-system:admin\" is not a valid ServiceAccount name"),
                 invalid("invalid selector operator", (m, source, target) -> m.without("spec.targetNamespaces")
                         .withYaml("spec.namespaceSelector", "matchExpressions: [{key: env, operator: Near}]"),
                         "spec.namespaceSelector"));

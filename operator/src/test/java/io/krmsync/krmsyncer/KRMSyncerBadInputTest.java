@@ -274,4 +274,18 @@ class KRMSyncerBadInputTest extends OperatorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> latest(pusher) == null);
         assertThat(kubectl(DESTINATION).configMap(namespace, "app")).as("the other KRMSyncer's copy").isNotNull();
     }
+
+    /**
+     * A serviceAccountName the CRD's pattern refuses: with a colon, the user krm-sync would act as would not be a
+     * ServiceAccount of the KRMSyncer's namespace at all.
+     */
+    @Test
+    void serviceAccountNameThatIsNoServiceAccountsIsAnInvalidSpec() {
+        kubectl().applySecret(namespace, "dest", "kubeconfig", clusters.kubeconfigContent(DESTINATION));
+        KRMSyncer pusher = apply(krmSyncer("pusher", "dest").with("spec.serviceAccountName", "kube-system:admin"));
+
+        Condition ready = assertRefusedWithoutWrites(pusher, "InvalidSpec");
+        assertThat(ready.getMessage())
+                .contains("spec.serviceAccountName \"kube-system:admin\" is not a valid ServiceAccount name");
+    }
 }
