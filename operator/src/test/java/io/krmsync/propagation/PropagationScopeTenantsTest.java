@@ -14,8 +14,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.krmsync.testing.Manifest;
 import io.krmsync.testing.OperatorTest;
-import io.krmsync.testing.TestClusters;
 import io.krmsync.testing.Tenants;
+import io.krmsync.testing.TestClusters;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
