@@ -202,8 +202,9 @@ final class SandboxDispatcher extends Dispatcher {
     }
 
     /**
-     * The sandbox authorises every request of its own administrator (no impersonation), and says so when asked (kubectl auth can-i --list; the operator SDK asks
-     * before leader election whether it may use Leases): one rule allowing every verb on everything.
+     * The sandbox authorises every request of its own administrator (no impersonation), and says so when asked
+     * (kubectl auth can-i --list; the operator SDK asks before leader election whether it may use Leases): one rule
+     * allowing every verb on everything.
      */
     private static ObjectNode selfSubjectRulesReview(ObjectNode review) {
         ObjectNode answer = review == null ? JSON.objectNode() : review;
