@@ -24,7 +24,8 @@ public class Tenancy {
     }
 
     Tenancy(List<String> trustedNamespaces, Optional<String> defaultServiceAccount) {
-        this.trusted = Set.copyOf(trustedNamespaces.stream().map(String::trim).filter(name -> !name.isEmpty()).toList());
+        this.trusted = Set.copyOf(trustedNamespaces.stream().map(String::trim).filter(name -> !name.isEmpty())
+                .toList());
         this.defaultServiceAccount = defaultServiceAccount.map(String::trim).filter(name -> !name.isEmpty());
     }
 
@@ -38,7 +39,8 @@ public class Tenancy {
      */
     public Authority of(String namespace, String serviceAccountName) {
         boolean isTrusted = isTrusted(namespace);
-        Optional<String> own = Optional.ofNullable(serviceAccountName).map(String::trim).filter(name -> !name.isEmpty());
+        Optional<String> own = Optional.ofNullable(serviceAccountName).map(String::trim)
+                .filter(name -> !name.isEmpty());
         Optional<String> actsAs = own.isPresent() || isTrusted ? own : defaultServiceAccount;
         return new Authority(namespace, isTrusted, actsAs);
     }
