@@ -327,7 +327,8 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
 
     private static String notAccepting(Authority authority) {
         return "it does not accept copies from namespace " + authority.namespace()
-                + ": its owner accepts them by adding " + authority.namespace() + " to its annotation " + Consent.ACCEPT_FROM
+                + ": its owner accepts them by adding " + authority.namespace() + " to its annotation "
+                + Consent.ACCEPT_FROM
                 + "; nothing is written there, and a copy this syncer made there is deleted";
     }
 

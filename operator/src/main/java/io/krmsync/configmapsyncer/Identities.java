@@ -20,7 +20,8 @@ import io.krmsync.tenancy.Impersonation;
  * Who each ConfigMapSyncer acts as, as its {@link Authority} says: the operator itself, or the ServiceAccount its spec
  * names (or, for a tenant's syncer, the one {@code krm-sync.tenancy.default-service-account} names). As a
  * ServiceAccount it reads its source only when a SubjectAccessReview allows that ServiceAccount to get it, and writes
- * and deletes its copies through a client impersonating it. The informer caches it reads copies from are the operator's, shared by every identity.
+ * and deletes its copies through a client impersonating it. The informer caches it reads copies from are the
+ * operator's, shared by every identity.
  */
 final class Identities {
 
