@@ -132,6 +132,11 @@ public final class Kubeconfigs {
             kubeconfig = KubeConfigUtils.parseConfigFromString(content);
         } catch (RuntimeException e) {
             throw malformed(parseFailure(e));
+        } catch (StackOverflowError e) {
+            // The YAML parser and the binding recurse once per nesting level, and a few kilobytes of brackets nest
+            // deeper than any thread's stack. The error unwinds the parse alone, which holds no shared state: refused
+            // here, it is one more broken kubeconfig, instead of an Error that escapes every handler above.
+            throw malformed("not a kubeconfig: nested deeper than a kubeconfig ever is");
         }
         if (kubeconfig == null) {
             throw malformed("the kubeconfig is empty");

@@ -390,7 +390,10 @@ class KubeconfigsTest {
                 Arguments.of("server without scheme", kubeconfig("", TOKEN_USER).replace("'" + SERVER + "'",
                         "'127.0.0.1:6443'")),
                 Arguments.of("unnamed user", kubeconfig("", TOKEN_USER).replace("- name: kind-kind\n  user:", "- user:")),
-                Arguments.of("exec without command", kubeconfig("", "exec: {apiVersion: v1, args: [" + EXEC_ARG + "]}")));
+                Arguments.of("exec without command", kubeconfig("", "exec: {apiVersion: v1, args: [" + EXEC_ARG + "]}")),
+                // 40 KB that nest deeper than any parser's stack (issue 13): refused like any other broken kubeconfig.
+                Arguments.of("20,000 nested sequences", "[".repeat(20_000)),
+                Arguments.of("20,000 nested mappings in a field", "apiVersion: v1\nusers: " + "{a: ".repeat(20_000)));
     }
 
     @ParameterizedTest(name = "{0}")

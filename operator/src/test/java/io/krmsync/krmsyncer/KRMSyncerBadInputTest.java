@@ -129,7 +129,11 @@ class KRMSyncerBadInputTest extends OperatorTest {
                         .replace("current-context: dest\n", ""), "NoCurrentContext"),
                 Arguments.of("password in the server URL", "kubeconfig",
                         kubeconfig("server: 'http://admin:" + TOKEN + "@HOST_PORT'", ""),
-                        "not an http(s) URL without user info"));
+                        "not an http(s) URL without user info"),
+                // Issue 13: depending on the thread's stack, a StackOverflowError escaped reconciliation, leaving no
+                // status and a stuck finalizer (the cleanup after each test checks the syncer goes).
+                Arguments.of("nested 20,000 deep", "kubeconfig", "[".repeat(20_000),
+                        "MalformedKubeconfig: not a kubeconfig"));
     }
 
     /** A Secret without the key, or whose key holds no usable kubeconfig: KubeconfigInvalid. */

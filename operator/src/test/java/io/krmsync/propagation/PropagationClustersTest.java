@@ -118,6 +118,7 @@ class PropagationClustersTest extends OperatorTest {
         Path dir = clusters.watchedDirectory();
         Map<String, String> bad = Map.of(
                 "malformed.kubeconfig", "clusters: [unclosed",
+                "nested.kubeconfig", "[".repeat(20_000),
                 "no-current-context.kubeconfig", kubeconfig("http://127.0.0.1:1", "user: {}").replace(
                         "current-context: only\n", ""),
                 "exec.kubeconfig", kubeconfig("http://127.0.0.1:1",
@@ -135,6 +136,7 @@ class PropagationClustersTest extends OperatorTest {
             }
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(health())
                     .contains("malformed.kubeconfig\": \"not used: MalformedKubeconfig")
+                    .contains("nested.kubeconfig\": \"not used: MalformedKubeconfig")
                     .contains("no-current-context.kubeconfig\": \"not used: NoCurrentContext")
                     .contains("exec.kubeconfig\": \"not used: ExecRefused")
                     .contains("auth-provider.kubeconfig\": \"not used: AuthProviderRefused")
@@ -175,6 +177,29 @@ class PropagationClustersTest extends OperatorTest {
         } finally {
             local.secrets().inNamespace(SECRET_NAMESPACE).withName("with-exec").delete();
         }
+    }
+
+    /** Issue 13: a kubeconfig nested deeper than a parser's stack is one more refused Secret; its neighbours are used. */
+    @Test
+    void aKubeconfigSecretNestedTooDeepIsRefusedAndAValidOneBesideItStillAddsItsCluster() {
+        kubectl().createNamespace(SECRET_NAMESPACE);
+        labelled("beside-nested", "v1");
+        KubernetesClient local = local();
+        local.secrets().inNamespace(SECRET_NAMESPACE).resource(kubeconfigSecret("nested", "[".repeat(20_000))).create();
+        local.secrets().inNamespace(SECRET_NAMESPACE).resource(kubeconfigSecret("cluster4",
+                clusters.kubeconfigContent("cluster4"))).create();
+        try {
+            awaitValue("cluster4", "beside-nested", "v1");
+            await().untilAsserted(() -> assertThat(local.v1().events().inNamespace(SECRET_NAMESPACE).list().getItems())
+                    .anySatisfy(event -> {
+                        assertThat(event.getInvolvedObject().getName()).isEqualTo("nested");
+                        assertThat(event.getReason()).isEqualTo("MalformedKubeconfig");
+                    }));
+        } finally {
+            local.secrets().inNamespace(SECRET_NAMESPACE).withName("nested").delete();
+            local.secrets().inNamespace(SECRET_NAMESPACE).withName("cluster4").delete();
+        }
+        await().untilAsserted(() -> assertThat(health()).doesNotContain("\"cluster4\""));
     }
 
     @Test
