@@ -3,6 +3,7 @@ package io.krmsync.configmapsyncer;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
@@ -19,6 +20,9 @@ import io.krmsync.sync.ConflictPolicy;
         message = "exactly one of sourceConfigMap and sourceSecret must be set")
 @ValidationRule(value = "(has(self.targetNamespaces) && size(self.targetNamespaces) > 0) || has(self.namespaceSelector)",
         message = "set targetNamespaces, namespaceSelector, or both")
+// Fields this version does not know (a newer CRD's, upstream's) are read past: one such object must not stop the
+// controller's informer for every syncer. The CRD's schema, not this class, decides what the API server keeps.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ConfigMapSyncerSpec {
 
     @Required

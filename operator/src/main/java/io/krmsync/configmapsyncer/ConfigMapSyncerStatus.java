@@ -3,6 +3,7 @@ package io.krmsync.configmapsyncer;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -12,6 +13,8 @@ import io.krmsync.status.SyncerStatus;
  * Lists are always present (possibly empty) so that a JSON merge patch of the status replaces them rather than
  * leaving stale entries behind.
  */
+// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ConfigMapSyncerStatus implements SyncerStatus {
 
     @JsonPropertyDescription("The spec generation this status describes.")

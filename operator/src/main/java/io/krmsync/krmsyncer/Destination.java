@@ -1,5 +1,6 @@
 package io.krmsync.krmsyncer;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
@@ -7,6 +8,8 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
 /** Where the objects go. */
+// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Destination {
 
     @Required
@@ -35,6 +38,8 @@ public class Destination {
     }
 
     /** The destination cluster's credentials. */
+    // Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public static class ClusterConfig {
 
         @Required
@@ -51,6 +56,8 @@ public class Destination {
     }
 
     /** A key of a Secret in the KRMSyncer's namespace. */
+    // Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public static class KubeConfigSecretRef {
 
         @Required

@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
@@ -14,6 +15,9 @@ import io.fabric8.generator.annotation.Size;
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.SpecEnums;
 
+// Fields this version does not know (a newer CRD's, upstream's) are read past: one such object must not stop the
+// controller's informer for every syncer. The CRD's schema, not this class, decides what the API server keeps.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class KRMSyncerSpec {
 
     /** What happens to the destination copies when the KRMSyncer is deleted. */

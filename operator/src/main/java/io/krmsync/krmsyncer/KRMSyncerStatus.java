@@ -3,12 +3,15 @@ package io.krmsync.krmsyncer;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.krmsync.status.SyncerStatus;
 
 /** Lists are always present so that a JSON merge patch of the status replaces them rather than keeping stale entries. */
+// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class KRMSyncerStatus implements SyncerStatus {
 
     @JsonPropertyDescription("The spec generation this status describes.")

@@ -1,5 +1,6 @@
 package io.krmsync.krmsyncer;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.krmsync.status.Reason;
@@ -8,6 +9,8 @@ import io.krmsync.status.Reason;
  * How one rule fares. Also the record of which kinds this KRMSyncer has written, so that a rule removed while the
  * operator was down still gets its copies cleaned up.
  */
+// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class RuleStatus {
 
     private String group;

@@ -3,12 +3,15 @@ package io.krmsync.krmsyncer;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /** One kind to sync, optionally limited to some namespaces. */
+// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class SyncRule {
 
     @Pattern("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")

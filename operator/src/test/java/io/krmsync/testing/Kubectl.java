@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -55,6 +56,15 @@ public record Kubectl(KubernetesClient client) {
     /** {@code kubectl apply -f -} of a new object. */
     public <T extends HasMetadata> T apply(String yaml, Class<T> kind) {
         return client.resource(client.getKubernetesSerialization().unmarshal(yaml, kind)).create();
+    }
+
+    /**
+     * {@code kubectl apply -f FILE} of a new object, sent as written: fields krm-sync's classes do not know (a newer
+     * CRD's) reach the API server, which keeps what its schema allows.
+     */
+    public <T extends HasMetadata> void applyAsWritten(Manifest<T> manifest) {
+        client.resource(client.getKubernetesSerialization().unmarshal(manifest.toString(),
+                GenericKubernetesResource.class)).create();
     }
 
     /** {@code kubectl apply -f FILE} of a new object. */
