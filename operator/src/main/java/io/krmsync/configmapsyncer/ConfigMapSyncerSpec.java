@@ -3,7 +3,6 @@ package io.krmsync.configmapsyncer;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
@@ -13,6 +12,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.krmsync.sync.ConflictPolicy;
+import io.krmsync.sync.TolerantSpec;
 
 // Only constant-cost CEL rules: a rule iterating an unbounded list exceeds the API server's cost budget and gets the
 // whole CRD rejected. The reconciler checks the rest (source namespace among targets) and reports InvalidSpec.
@@ -20,10 +20,7 @@ import io.krmsync.sync.ConflictPolicy;
         message = "exactly one of sourceConfigMap and sourceSecret must be set")
 @ValidationRule(value = "(has(self.targetNamespaces) && size(self.targetNamespaces) > 0) || has(self.namespaceSelector)",
         message = "set targetNamespaces, namespaceSelector, or both")
-// Fields this version does not know (a newer CRD's, upstream's) are read past: one such object must not stop the
-// controller's informer for every syncer. The CRD's schema, not this class, decides what the API server keeps.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class ConfigMapSyncerSpec {
+public class ConfigMapSyncerSpec extends TolerantSpec {
 
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -54,6 +51,11 @@ public class ConfigMapSyncerSpec {
     @Size(max = 253)
     @JsonPropertyDescription("A ServiceAccount of this syncer's namespace to act as: the source is read only if a SubjectAccessReview allows that ServiceAccount to get it, and copies are written and deleted impersonating it, so that its RBAC bounds what the syncer does. Unset: the operator's own authority, or the ServiceAccount krm-sync.tenancy.default-service-account names for syncers outside the trusted namespaces.")
     private String serviceAccountName;
+
+    /** Fields this version does not know, as paths ({@code spec.dryRun}); see {@link TolerantSpec}. */
+    public List<String> unknownFields() {
+        return unknownFieldsAt("spec");
+    }
 
     public String getSourceNamespace() {
         return sourceNamespace;

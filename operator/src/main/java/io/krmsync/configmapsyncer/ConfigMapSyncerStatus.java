@@ -13,7 +13,8 @@ import io.krmsync.status.SyncerStatus;
  * Lists are always present (possibly empty) so that a JSON merge patch of the status replaces them rather than
  * leaving stale entries behind.
  */
-// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+// What a newer version wrote into status is read past (one such object must not stop the informer); this
+// version's next status write replaces it.
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ConfigMapSyncerStatus implements SyncerStatus {
 

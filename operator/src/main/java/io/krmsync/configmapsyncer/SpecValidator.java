@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.LabelSelectors;
+import io.krmsync.sync.TolerantSpec;
 import io.krmsync.tenancy.Impersonation;
 
 /**
@@ -42,6 +43,7 @@ final class SpecValidator {
             problems.add("spec.serviceAccountName \"" + spec.getServiceAccountName()
                     + "\" is not a valid ServiceAccount name");
         }
+        problems.addAll(TolerantSpec.problems(spec.unknownFields()));
         return problems;
     }
 

@@ -1,16 +1,17 @@
 package io.krmsync.krmsyncer;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.krmsync.sync.TolerantSpec;
 
 /** Where the objects go. */
-// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class Destination {
+public class Destination extends TolerantSpec {
 
     @Required
     @JsonPropertyDescription("How to reach the destination cluster.")
@@ -20,6 +21,19 @@ public class Destination {
     @Size(max = 63)
     @JsonPropertyDescription("Every namespaced object lands in this namespace at the destination (created when missing); by default each keeps its own namespace.")
     private String namespace;
+
+    @Override
+    public List<String> unknownFieldsAt(String path) {
+        List<String> unknown = new ArrayList<>(super.unknownFieldsAt(path));
+        if (clusterConfig != null) {
+            unknown.addAll(clusterConfig.unknownFieldsAt(path + ".clusterConfig"));
+            if (clusterConfig.getKubeConfigSecretRef() != null) {
+                unknown.addAll(clusterConfig.getKubeConfigSecretRef()
+                        .unknownFieldsAt(path + ".clusterConfig.kubeConfigSecretRef"));
+            }
+        }
+        return unknown;
+    }
 
     public ClusterConfig getClusterConfig() {
         return clusterConfig;
@@ -38,9 +52,7 @@ public class Destination {
     }
 
     /** The destination cluster's credentials. */
-    // Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public static class ClusterConfig {
+    public static class ClusterConfig extends TolerantSpec {
 
         @Required
         @JsonPropertyDescription("A Secret in the KRMSyncer's own namespace holding the destination's kubeconfig.")
@@ -56,9 +68,7 @@ public class Destination {
     }
 
     /** A key of a Secret in the KRMSyncer's namespace. */
-    // Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public static class KubeConfigSecretRef {
+    public static class KubeConfigSecretRef extends TolerantSpec {
 
         @Required
         @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")

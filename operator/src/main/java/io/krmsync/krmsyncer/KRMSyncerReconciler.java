@@ -46,6 +46,7 @@ import io.krmsync.sync.CopyEngine;
 import io.krmsync.sync.CopyOwner;
 import io.krmsync.sync.SourceObservations;
 import io.krmsync.sync.SyncMetrics;
+import io.krmsync.sync.TolerantSpec;
 import io.krmsync.tenancy.Authority;
 import io.krmsync.tenancy.Impersonation;
 import io.krmsync.tenancy.Tenancy;
@@ -179,6 +180,10 @@ public class KRMSyncerReconciler implements Reconciler<KRMSyncer>, Cleaner<KRMSy
 
     /** What the CRD's schema checks on a real API server, for objects that slipped past it. */
     private static void validate(KRMSyncerSpec spec) throws SyncBlocked {
+        List<String> unknownFields = TolerantSpec.problems(spec.unknownFields());
+        if (!unknownFields.isEmpty()) {
+            throw new SyncBlocked(Reason.InvalidSpec, unknownFields.get(0));
+        }
         if (spec.getConflictPolicy() == ConflictPolicy.Unrecognized) {
             throw new SyncBlocked(Reason.InvalidSpec, "spec.conflictPolicy must be Skip or Overwrite");
         }

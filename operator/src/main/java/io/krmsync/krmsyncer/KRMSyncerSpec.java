@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
@@ -14,11 +13,9 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.krmsync.sync.ConflictPolicy;
 import io.krmsync.sync.SpecEnums;
+import io.krmsync.sync.TolerantSpec;
 
-// Fields this version does not know (a newer CRD's, upstream's) are read past: one such object must not stop the
-// controller's informer for every syncer. The CRD's schema, not this class, decides what the API server keeps.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class KRMSyncerSpec {
+public class KRMSyncerSpec extends TolerantSpec {
 
     /** What happens to the destination copies when the KRMSyncer is deleted. */
     public enum DeletionPolicy {
@@ -81,6 +78,20 @@ public class KRMSyncerSpec {
 
     public void setSuspended(Boolean suspended) {
         this.suspended = suspended;
+    }
+
+    /** Fields this version does not know, as paths ({@code spec.mode}, {@code spec.rules[0].syncFields}). */
+    public List<String> unknownFields() {
+        List<String> unknown = new ArrayList<>(unknownFieldsAt("spec"));
+        if (destination != null) {
+            unknown.addAll(destination.unknownFieldsAt("spec.destination"));
+        }
+        for (int i = 0; rules != null && i < rules.size(); i++) {
+            if (rules.get(i) != null) {
+                unknown.addAll(rules.get(i).unknownFieldsAt("spec.rules[" + i + "]"));
+            }
+        }
+        return unknown;
     }
 
     public List<SyncRule> getRules() {

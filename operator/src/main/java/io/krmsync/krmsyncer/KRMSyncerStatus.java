@@ -10,7 +10,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.krmsync.status.SyncerStatus;
 
 /** Lists are always present so that a JSON merge patch of the status replaces them rather than keeping stale entries. */
-// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+// What a newer version wrote into status is read past (one such object must not stop the informer); this
+// version's next status write replaces it.
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class KRMSyncerStatus implements SyncerStatus {
 

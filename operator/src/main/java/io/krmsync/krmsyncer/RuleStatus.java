@@ -9,7 +9,8 @@ import io.krmsync.status.Reason;
  * How one rule fares. Also the record of which kinds this KRMSyncer has written, so that a rule removed while the
  * operator was down still gets its copies cleaned up.
  */
-// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
+// What a newer version wrote into status is read past (one such object must not stop the informer); this
+// version's next status write replaces it.
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class RuleStatus {
 

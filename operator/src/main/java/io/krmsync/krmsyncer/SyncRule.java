@@ -3,16 +3,14 @@ package io.krmsync.krmsyncer;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.krmsync.sync.TolerantSpec;
 
 /** One kind to sync, optionally limited to some namespaces. */
-// Unknown fields are read past, for the reason KRMSyncerSpec and ConfigMapSyncerSpec give.
-@JsonIgnoreProperties(ignoreUnknown = true)
-public class SyncRule {
+public class SyncRule extends TolerantSpec {
 
     @Pattern("^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
     @JsonPropertyDescription("API group of the kind; \"\" (or absent) for the core group (ConfigMap, Secret, Service).")

@@ -219,6 +219,23 @@ class SpecValidatorTest {
     }
 
     @Test
+    void fieldsOfANewerVersionAreAProblemNotADeserialisationFailureAndSurviveACopy() {
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        ConfigMapSyncerSpec spec = serialization.unmarshal("""
+                sourceNamespace: default
+                sourceConfigMap: app-config
+                targetNamespaces: [dev]
+                dryRun: true
+                transforms: [{set: x}]
+                """, ConfigMapSyncerSpec.class);
+
+        assertThat(SpecValidator.problems(spec)).singleElement().asString()
+                .startsWith("spec.dryRun, spec.transforms are not fields this version of krm-sync knows");
+        // The operator SDK hands reconcilers a serialised copy of the informer's object.
+        assertThat(SpecValidator.problems(serialization.clone(spec))).hasSize(1);
+    }
+
+    @Test
     void conflictPolicyIsCaseSensitive() {
         ConfigMapSyncerSpec spec = tutorialSpec();
         spec.setConflictPolicy(ConflictPolicy.fromSpec("overwrite"));
