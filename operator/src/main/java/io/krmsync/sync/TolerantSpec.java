@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * A part of a syncer's spec that reads past fields this version of krm-sync does not know (a newer CRD's, or today's
- * upstream KRMSyncer API's {@code mode}, {@code remote}, {@code syncFields}) and remembers their names. Failing on them
+ * upstream KRMSyncer API's {@code mode}, {@code remote}, {@code syncFields}) and keeps them as read. Failing on them
  * would stop the controller's informer, and with it every syncer of the kind; ignoring them would act against what the
  * object asks (push where it says pull, write where it says dry-run). So the object alone is refused: its reconciler
  * reports the names as InvalidSpec and writes nothing. The CRD's schema is not changed: the API server keeps what the
