@@ -2,7 +2,6 @@ package io.krmsync.propagation;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -11,6 +10,7 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.krmsync.sync.LabelSelectors;
+import io.krmsync.tenancy.NamespaceNames;
 import io.krmsync.tenancy.Tenancy;
 
 /**
@@ -22,7 +22,6 @@ import io.krmsync.tenancy.Tenancy;
 final class PropagationScope {
 
     static final String DEFAULT_NAMESPACE_SELECTOR = "krm-sync.io/propagation=enabled";
-    private static final String EVERY_NAMESPACE = "*";
 
     private final Predicate<String> listed;
     private final String selectorText;
@@ -50,9 +49,7 @@ final class PropagationScope {
 
     /** Names as the setting lists them, {@code *} for every namespace. */
     static Predicate<String> listing(List<String> names) {
-        Set<String> listed = names.stream().map(String::strip).filter(name -> !name.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
-        return namespace -> listed.contains(EVERY_NAMESPACE) || listed.contains(namespace);
+        return NamespaceNames.of(names)::includes;
     }
 
     /**

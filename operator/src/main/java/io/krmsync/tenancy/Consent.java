@@ -1,6 +1,5 @@
 package io.krmsync.tenancy;
 
-import java.util.Arrays;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -35,7 +34,6 @@ public final class Consent {
         if (value == null) {
             return false;
         }
-        return Arrays.stream(value.split(",")).map(String::trim)
-                .anyMatch(entry -> entry.equals("*") || entry.equals(namespace));
+        return NamespaceNames.parse(value).includes(namespace);
     }
 }

@@ -2,7 +2,6 @@ package io.krmsync.tenancy;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -13,9 +12,7 @@ import io.krmsync.OperatorNamespace;
 @Singleton
 public class Tenancy {
 
-    static final String EVERY_NAMESPACE = "*";
-
-    private final Set<String> trusted;
+    private final NamespaceNames trusted;
     private final Optional<String> defaultServiceAccount;
 
     @Inject
@@ -24,13 +21,12 @@ public class Tenancy {
     }
 
     Tenancy(List<String> trustedNamespaces, Optional<String> defaultServiceAccount) {
-        this.trusted = Set.copyOf(trustedNamespaces.stream().map(String::trim).filter(name -> !name.isEmpty())
-                .toList());
+        this.trusted = NamespaceNames.of(trustedNamespaces);
         this.defaultServiceAccount = defaultServiceAccount.map(String::trim).filter(name -> !name.isEmpty());
     }
 
     public boolean isTrusted(String namespace) {
-        return trusted.contains(EVERY_NAMESPACE) || trusted.contains(namespace);
+        return trusted.includes(namespace);
     }
 
     /**
@@ -43,10 +39,5 @@ public class Tenancy {
                 .filter(name -> !name.isEmpty());
         Optional<String> actsAs = own.isPresent() || isTrusted ? own : defaultServiceAccount;
         return new Authority(namespace, isTrusted, actsAs);
-    }
-
-    /** The trusted namespaces as configured, for docs and log lines; contains {@code *} when every one is. */
-    public Set<String> trustedNamespaces() {
-        return trusted;
     }
 }
