@@ -148,15 +148,16 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     @Override
     public UpdateControl<ConfigMapSyncer> reconcile(ConfigMapSyncer syncer, Context<ConfigMapSyncer> context) {
         var status = new ConfigMapSyncerStatusBuilder(syncer);
+        Identity identity = identityOf(syncer);
         boolean retry = false;
         try {
-            FanOut fanOut = plan(syncer, status);
+            FanOut fanOut = plan(syncer, identity, status);
             retry = writeCopies(fanOut, status)
                     | deleteUnwantedCopies(fanOut.identity(), fanOut.owner(), fanOut::wants, status);
         } catch (NotShared notShared) {
             status.refused(Reason.SourceNotShared, notShared.getMessage());
             // Consent withdrawn is authority withdrawn: the copies made under it go.
-            retry = deleteUnwantedCopies(identityOf(syncer), ownerOf(syncer), (kind, copy) -> false, status);
+            retry = deleteUnwantedCopies(identity, ownerOf(syncer), (kind, copy) -> false, status);
         } catch (SyncBlocked blocked) {
             status.blocked(blocked.reason(), blocked.getMessage());
             retry = blocked.heals();
@@ -245,13 +246,13 @@ public class ConfigMapSyncerReconciler implements Reconciler<ConfigMapSyncer>, C
     }
 
     /** Validates the spec, resolves the targets and reads the source, as far as the syncer's authority goes. */
-    private FanOut plan(ConfigMapSyncer syncer, ConfigMapSyncerStatusBuilder status) throws SyncBlocked, NotShared {
+    private FanOut plan(ConfigMapSyncer syncer, Identity identity, ConfigMapSyncerStatusBuilder status)
+            throws SyncBlocked, NotShared {
         ConfigMapSyncerSpec spec = syncer.getSpec();
         List<String> problems = SpecValidator.problems(spec);
         if (!problems.isEmpty()) {
             throw new SyncBlocked(Reason.InvalidSpec, String.join("; ", problems));
         }
-        Identity identity = identityOf(syncer);
         Authority authority = identity.authority();
         SourceKind kind = SourceKind.of(spec).orElseThrow();
         String sourceName = kind.sourceName(spec);

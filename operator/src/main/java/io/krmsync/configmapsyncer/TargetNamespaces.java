@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -44,12 +45,11 @@ record TargetNamespaces(SortedMap<String, State> byName, int leftOut) {
             targets.put(name, stateOf(byName.get(name), authority));
         }
         targets.remove(spec.getSourceNamespace());
-        List<Namespace> selected = selected(spec, byName.values()).filter(ns -> !targets.containsKey(nameOf(ns)))
-                .toList();
-        selected.stream().filter(authority::mayWriteInto)
-                .forEach(ns -> targets.put(nameOf(ns), stateOf(ns, authority)));
-        int leftOut = (int) selected.stream().filter(ns -> !authority.mayWriteInto(ns)).count();
-        return new TargetNamespaces(targets, leftOut);
+        Map<Boolean, List<Namespace>> selectedByAccepting = selected(spec, byName.values())
+                .filter(ns -> !targets.containsKey(nameOf(ns)))
+                .collect(Collectors.partitioningBy(authority::mayWriteInto));
+        selectedByAccepting.get(true).forEach(ns -> targets.put(nameOf(ns), stateOf(ns, authority)));
+        return new TargetNamespaces(targets, selectedByAccepting.get(false).size());
     }
 
     /** The namespaces the selector matches, but the source's. */
