@@ -6,15 +6,13 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.krmsync.status.ApiErrors;
-import io.krmsync.status.Reason;
 import io.krmsync.status.SyncBlocked;
 import io.krmsync.sync.CopyCache;
 import io.krmsync.sync.CopyTarget;
 import io.krmsync.tenancy.Access;
 import io.krmsync.tenancy.Authority;
 import io.krmsync.tenancy.Impersonation;
+import io.krmsync.tenancy.Impersonation.Refusal;
 
 /**
  * Who each ConfigMapSyncer acts as, as its {@link Authority} says: the operator itself, or the ServiceAccount its spec
@@ -69,16 +67,10 @@ final class Identities {
             return;
         }
         Access get = new Access(identity.user().get(), "get", "", kind.resource(), namespace, name);
-        Optional<String> refusal;
-        try {
-            refusal = impersonation.refusal(get);
-        } catch (KubernetesClientException e) {
-            throw new SyncBlocked(ApiErrors.reason(e), "could not review whether " + identity.user().get()
-                    + " may get " + kind.resource() + " " + namespace + "/" + name + ": " + ApiErrors.message(e), true);
-        }
+        Optional<Refusal> refusal = impersonation.refusal(get);
         if (refusal.isPresent()) {
-            throw new SyncBlocked(Reason.Forbidden, refusal.get() + "; nothing is written until its RBAC allows it",
-                    true);
+            throw new SyncBlocked(refusal.get().reason(), refusal.get().message()
+                    + "; nothing is written until its RBAC allows it", true);
         }
     }
 }

@@ -28,7 +28,16 @@ public record Access(String user, String verb, String group, String resource, St
 
     /** As a status message says it: "system:serviceaccount:team-a:sync may not get secrets team-b/db". */
     public String refused() {
-        return user + " may not " + verb + " " + (group.isEmpty() ? resource : resource + "." + group) + " " + what();
+        return user + " may not " + verb + " " + resourceAndObject();
+    }
+
+    /** The question a review asks: "system:serviceaccount:team-a:sync may get secrets team-b/db". */
+    public String asked() {
+        return user + " may " + verb + " " + resourceAndObject();
+    }
+
+    private String resourceAndObject() {
+        return (group.isEmpty() ? resource : resource + "." + group) + " " + what();
     }
 
     private String what() {

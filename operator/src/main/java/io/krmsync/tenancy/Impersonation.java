@@ -11,8 +11,11 @@ import jakarta.inject.Singleton;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfig;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.krmsync.status.ApiErrors;
+import io.krmsync.status.Reason;
 
 /**
  * How a syncer acts as a user on the local cluster (docs/tenancy.md): its reads are allowed by a SubjectAccessReview
@@ -68,13 +71,24 @@ public class Impersonation {
     }
 
     /**
-     * Why {@code access} is refused, as status says it; empty when the API server allows it. Answers are remembered for
-     * {@link AccessReviews#TTL}.
+     * Why a syncer may not go on: the user may not do it, or the review itself failed.
      *
-     * @throws io.fabric8.kubernetes.client.KubernetesClientException when the review itself failed
+     * @param reason {@link Reason#Forbidden} when refused, the API error's reason when the review failed
      */
-    public Optional<String> refusal(Access access) {
-        return reviews.refusal(access);
+    public record Refusal(Reason reason, String message) {
+    }
+
+    /**
+     * Why {@code access} is refused, as status says it; empty when the API server allows it. Answers are remembered for
+     * {@link AccessReviews#TTL}; a review that failed is asked again next time.
+     */
+    public Optional<Refusal> refusal(Access access) {
+        try {
+            return reviews.refusal(access).map(refused -> new Refusal(Reason.Forbidden, refused));
+        } catch (KubernetesClientException e) {
+            return Optional.of(new Refusal(ApiErrors.reason(e),
+                    "could not review whether " + access.asked() + ": " + ApiErrors.message(e)));
+        }
     }
 
     private KubernetesClient impersonating(String user) {

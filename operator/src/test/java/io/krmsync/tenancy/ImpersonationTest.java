@@ -117,8 +117,8 @@ class ImpersonationTest {
         Access getCache = new Access(USER, "get", "", "secrets", "team-b", "cache");
 
         for (int i = 0; i < 10; i++) {
-            assertThat(impersonation.refusal(getDb))
-                    .hasValueSatisfying(refusal -> assertThat(refusal).startsWith(USER + " may not get secrets team-b/db"));
+            assertThat(impersonation.refusal(getDb)).hasValueSatisfying(refusal -> assertThat(refusal.message())
+                    .startsWith(USER + " may not get secrets team-b/db"));
             assertThat(impersonation.refusal(getCache)).isEmpty();
         }
 
